@@ -1,0 +1,23 @@
+import { Inngest } from "inngest";
+import { getEnv, inngestBaseUrl, inngestDevMode } from "../src/lib/env";
+import { logger } from "../src/lib/logger";
+
+const env = getEnv();
+
+/**
+ * The one Inngest client. In development it talks to the local engine (or an
+ * `inngest-cli dev` named by INNGEST_DEV / INNGEST_BASE_URL); in production to
+ * Inngest Cloud with the signing and event keys the env module insists on.
+ */
+export const inngest = new Inngest({
+  id: env.INNGEST_APP_ID,
+  isDev: inngestDevMode(env),
+  baseUrl: inngestBaseUrl(env),
+  eventKey: env.INNGEST_EVENT_KEY,
+  signingKey: env.INNGEST_SIGNING_KEY,
+  signingKeyFallback: env.INNGEST_SIGNING_KEY_FALLBACK,
+  logger: logger.child({ component: "inngest" }),
+  // Checkpointing runs consecutive steps in one request; hand back to Inngest
+  // before the platform's function time limit cuts the request off.
+  checkpointing: { maxRuntime: `${env.INNGEST_CHECKPOINT_MAX_RUNTIME_S}s` },
+});

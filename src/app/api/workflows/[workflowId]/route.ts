@@ -1,0 +1,16 @@
+// GET /api/workflows/:workflowId – the workflow with its current graph
+// PUT /api/workflows/:workflowId – save a new immutable version
+import { route } from "@/server/http/route";
+import { UpdateWorkflowBody, WorkflowParams } from "@/server/workflows/contracts";
+import { getWorkflowWithCurrentVersion } from "@/server/workflows/queries";
+import { toWorkflowDto } from "@/server/workflows/to-dto";
+import { updateWorkflow } from "@/server/workflows/update-workflow";
+
+export const GET = route({ params: WorkflowParams }, async ({ params, caller, db }) => {
+  const { workflow, version } = await getWorkflowWithCurrentVersion(db, caller.workspaceId, params.workflowId);
+  return toWorkflowDto(workflow, version);
+});
+
+export const PUT = route({ params: WorkflowParams, body: UpdateWorkflowBody }, async ({ params, body, caller, db }) =>
+  updateWorkflow(db, { workspaceId: caller.workspaceId, workflowId: params.workflowId, body }),
+);

@@ -1,0 +1,35 @@
+import { connection } from "next/server";
+import { resolveCaller } from "@/server/auth/resolve-caller";
+import { getDb } from "@/server/db/client";
+import { listWorkflows } from "@/server/workflows/queries";
+
+export default async function HomePage() {
+  await connection();
+  const caller = await resolveCaller(new Request("http://localhost/"));
+  const workflows = await listWorkflows(await getDb(), caller.workspaceId, 50);
+  return (
+    <main>
+      <h1>Stepwise</h1>
+      {caller.via === "local" && (
+        <p className="banner">
+          Local mode: you are the local user of the local workspace. Data lives in the embedded database; runs
+          execute on the local engine.
+        </p>
+      )}
+      <h2>Workflows</h2>
+      {workflows.length === 0 && <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>}
+      {workflows.map((workflow) => (
+        <section className="card" key={workflow.id}>
+          <h3>
+            {workflow.name} <span className="muted">v{workflow.currentVersion}</span>
+          </h3>
+          <p className="muted">{workflow.description}</p>
+          <pre>
+            {`curl -s -X POST http://localhost:3000/api/workflows/${workflow.id}/runs \\
+  -H 'content-type: application/json' -d '{"input":{"name":"Ada"}}'`}
+          </pre>
+        </section>
+      ))}
+    </main>
+  );
+}

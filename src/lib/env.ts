@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads `process.env`. Everything else asks `getEnv()`.
+ *
+ * Parsing is lazy (first call) so tests can set variables before the app reads
+ * them, and strict: an invalid value stops start-up with the variable's name.
+ */
+
+const booleanish = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((value) => value === "1" || value === "true" || value === "yes");
+
+const PLACEHOLDER = /^(changeme|placeholder|xxx+|todo|<.*>|your[-_].*)$/i;
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    APP_URL: z.url().default("http://localhost:3000"),
+
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value ? value : undefined)),
+    DATABASE_DRIVER: z.enum(["auto", "pglite", "pg", "neon"]).default("auto"),
+    PGLITE_DIR: z.string().default(".data/pglite"),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+
+    INNGEST_APP_ID: z.string().regex(/^[a-z0-9-]+$/).default("stepwise"),
+    INNGEST_DEV: z.string().optional(),
+    INNGEST_BASE_URL: z.url().optional(),
+    INNGEST_EVENT_KEY: z.string().optional(),
+    INNGEST_SIGNING_KEY: z.string().optional(),
+    INNGEST_SIGNING_KEY_FALLBACK: z.string().optional(),
+    INNGEST_SERVE_ORIGIN: z.url().optional(),
+    /** Seconds a checkpointed request may run before handing back to Inngest; keep under the platform limit. */
+    INNGEST_CHECKPOINT_MAX_RUNTIME_S: z.coerce.number().int().min(1).max(800).default(240),
+
+    RUN_INPUT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(4 * 1024 * 1024)
+      .default(256 * 1024),
+    SEED_EXAMPLES: booleanish.default(true),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    // Production fails closed: each of these would otherwise degrade silently.
+    const required: Array<[keyof typeof env, string]> = [
+      ["DATABASE_URL", "a Postgres (Neon) connection string is required in production"],
+      ["INNGEST_SIGNING_KEY", "Inngest Cloud signs every call; without the key /api/inngest cannot verify them"],
+      ["INNGEST_EVENT_KEY", "runs are started by sending events to Inngest Cloud, which needs an event key"],
+    ];
+    for (const [key, why] of required) {
+      const value = env[key];
+      if (typeof value !== "string" || value === "" || PLACEHOLDER.test(value)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `missing or placeholder: ${why}` });
+      }
+    }
+    if (env.INNGEST_DEV && !["0", "false", ""].includes(env.INNGEST_DEV)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["INNGEST_DEV"],
+        message: "dev mode skips request signing and must not be enabled in production",
+      });
+    }
+    if (env.DATABASE_URL?.startsWith("pglite:")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "the embedded PGlite database is for local use only",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class InvalidEnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "InvalidEnvError";
+  }
+}
+
+/** Parses an environment record; exported for tests of the rules themselves. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`);
+  throw new InvalidEnvError(problems);
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Whether the app talks to a development Inngest server (the local engine or `inngest-cli dev`). */
+export function inngestDevMode(env: Env): boolean {
+  if (env.INNGEST_DEV === undefined) return env.NODE_ENV !== "production";
+  return !["0", "false", ""].includes(env.INNGEST_DEV);
+}
+
+/** The Inngest API base: INNGEST_BASE_URL, a URL given as INNGEST_DEV, or the local engine's default. */
+export function inngestBaseUrl(env: Env): string | undefined {
+  if (env.INNGEST_BASE_URL) return env.INNGEST_BASE_URL;
+  if (env.INNGEST_DEV && /^https?:\/\//.test(env.INNGEST_DEV)) return env.INNGEST_DEV;
+  return inngestDevMode(env) ? "http://127.0.0.1:8288" : undefined;
+}

@@ -1,0 +1,3 @@
+export * from "./runs";
+export * from "./workflows";
+export * from "./workspaces";

@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { workflows, workflowVersions } from "./workflows";
+import { workspaces } from "./workspaces";
+
+export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "failed", "cancelled"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_TRIGGERS = ["ui", "api", "webhook", "schedule", "rerun"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "cancelled"] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export type RunError = { message: string; code?: string; nodeId?: string };
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workflowId: text("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    workflowVersionId: text("workflow_version_id")
+      .notNull()
+      .references(() => workflowVersions.id),
+    version: integer("version").notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull().default("queued"),
+    trigger: text("trigger", { enum: RUN_TRIGGERS }).notNull(),
+    input: jsonb("input").$type<unknown>().notNull(),
+    output: jsonb("output").$type<unknown>(),
+    error: jsonb("error").$type<RunError | null>(),
+    scope: text("scope", { enum: ["full", "partial"] }).notNull().default("full"),
+    fromNodeId: text("from_node_id"),
+    sourceRunId: text("source_run_id"),
+    idempotencyKey: text("idempotency_key"),
+    /** Hash of the request that created the run, to tell a retry from a conflicting reuse of the key. */
+    requestHash: text("request_hash"),
+    /** Last `seq` handed out in run_events; bumped under the row lock so seqs never collide. */
+    eventSeq: integer("event_seq").notNull().default(0),
+    nodeCount: integer("node_count").notNull().default(0),
+    nodesSucceeded: integer("nodes_succeeded").notNull().default(0),
+    nodesFailed: integer("nodes_failed").notNull().default(0),
+    nodesSkipped: integer("nodes_skipped").notNull().default(0),
+    /** How many times the start event was handed to Inngest; 0 means it never left (see docs/RUN_LIFECYCLE.md). */
+    dispatchAttempts: integer("dispatch_attempts").notNull().default(0),
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: integer("duration_ms"),
+    lastProgressAt: timestamp("last_progress_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("runs_workspace_idempotency_key")
+      .on(t.workspaceId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index("runs_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    index("runs_workflow_created_idx").on(t.workflowId, t.createdAt),
+    index("runs_status_progress_idx").on(t.status, t.lastProgressAt),
+  ],
+);
+
+/** One row per node per run, created `pending` when the run starts. */
+export const runSteps = pgTable(
+  "run_steps",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    nodeType: text("node_type").notNull(),
+    status: text("status", { enum: STEP_STATUSES }).notNull().default("pending"),
+    attempt: integer("attempt").notNull().default(0),
+    output: jsonb("output").$type<unknown>(),
+    error: jsonb("error").$type<{ message: string; code?: string; retriable?: boolean } | null>(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [uniqueIndex("run_steps_run_node_key").on(t.runId, t.nodeId)],
+);
+
+export const RUN_EVENT_TYPES = [
+  "run.status",
+  "step.started",
+  "step.completed",
+  "step.failed",
+  "step.skipped",
+  "log",
+] as const;
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+
+/** Append-only log of everything that happened to a run; the replay source for streams. */
+export const runEvents = pgTable(
+  "run_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type", { enum: RUN_EVENT_TYPES }).notNull(),
+    nodeId: text("node_id"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    /** Makes a retried write (same step, same attempt) land once. */
+    dedupeKey: text("dedupe_key"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("run_events_run_seq_key").on(t.runId, t.seq),
+    uniqueIndex("run_events_run_dedupe_key").on(t.runId, t.dedupeKey),
+  ],
+);
+
+export type Run = typeof runs.$inferSelect;
+export type RunStep = typeof runSteps.$inferSelect;
+export type RunEvent = typeof runEvents.$inferSelect;

@@ -1,0 +1,31 @@
+import { ZodError } from "zod";
+import { AppError, type ErrorIssue } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { zodIssues } from "@/lib/zod-issues";
+
+export type ErrorBody = {
+  error: { code: string; message: string; requestId: string; issues?: ErrorIssue[] };
+};
+
+/** Maps anything thrown by a handler to the one error shape; 5xx never show internals. */
+export function errorResponse(error: unknown, requestId: string): Response {
+  if (error instanceof AppError) {
+    const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+    log({ requestId, code: error.code, status: error.status, err: error.status >= 500 ? error : undefined }, error.message);
+    const message = error.status >= 500 && error.code === "internal" ? "Internal server error" : error.message;
+    return json({ error: { code: error.code, message, requestId, issues: error.issues } }, error.status, requestId);
+  }
+  if (error instanceof ZodError) {
+    // A schema failure that escaped a handler is still the caller's input, not our bug.
+    return errorResponse(new AppError("validation_failed", "Invalid input", zodIssues(error, [])), requestId);
+  }
+  logger.error({ requestId, err: error }, "unhandled error");
+  return json({ error: { code: "internal", message: "Internal server error", requestId } }, 500, requestId);
+}
+
+export function json(body: unknown, status: number, requestId: string, headers?: HeadersInit): Response {
+  const response = Response.json(body, { status, headers });
+  response.headers.set("x-request-id", requestId);
+  response.headers.set("cache-control", "no-store");
+  return response;
+}

@@ -1,0 +1,85 @@
+import { executeNode, NodeExecutionError, type RunScope, type WorkflowNode } from "@/engine";
+import { logger } from "@/lib/logger";
+import type { Database } from "../db/client";
+import type { RunEvent } from "../db/schema";
+import type { NewRunEvent } from "./append-run-events";
+import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
+
+export type PublishRunEvents = (events: RunEvent[]) => Promise<void>;
+
+/** Why a node failed, in the terms the durable executor needs to decide on a retry. */
+export class NodeStepError extends Error {
+  constructor(
+    message: string,
+    readonly nodeId: string,
+    readonly retriable: boolean,
+    readonly code: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "NodeStepError";
+  }
+}
+
+/**
+ * The body of one node's durable step: record the start, execute the node,
+ * record its output (or the failure of this attempt) and publish what was
+ * recorded. Runs inside `step.run`, so a success is memoized and never repeats.
+ */
+export async function executeNodeStep(
+  db: Database,
+  args: {
+    runId: string;
+    workspaceId: string;
+    node: WorkflowNode;
+    scope: RunScope;
+    attempt: number;
+    maxAttempts: number;
+    publish: PublishRunEvents;
+  },
+): Promise<unknown> {
+  const { runId, workspaceId, node, attempt } = args;
+  const ref = { runId, workspaceId, nodeId: node.id, attempt };
+  await args.publish(await recordStepStarted(db, ref));
+
+  const logs: NewRunEvent[] = [];
+  let output: unknown;
+  try {
+    output = await executeNode({
+      node,
+      scope: args.scope,
+      runId,
+      attempt,
+      deps: {
+        fetch: globalThis.fetch,
+        now: () => new Date(),
+        log: (entry) => {
+          logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
+          logger.info({ runId, nodeId: node.id, level: entry.level, data: entry.data }, entry.message);
+        },
+      },
+    });
+  } catch (error) {
+    const failure = describeFailure(error, node.id);
+    const willRetry = failure.retriable && attempt + 1 < args.maxAttempts;
+    const events = await recordStepFailed(db, {
+      ...ref,
+      error: { message: failure.message, code: failure.code, retriable: failure.retriable },
+      willRetry,
+      logs,
+    });
+    await args.publish(events);
+    throw failure;
+  }
+  await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
+  return output;
+}
+
+function describeFailure(error: unknown, nodeId: string): NodeStepError {
+  if (error instanceof NodeExecutionError) {
+    return new NodeStepError(error.message, nodeId, error.retriable, error.code, error.retryAfterMs);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // Unknown failures (a bug, a dropped connection) are worth another attempt.
+  return new NodeStepError(message, nodeId, true, "node_error");
+}

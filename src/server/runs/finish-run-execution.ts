@@ -1,0 +1,77 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type RunEvent, type RunStatus, runSteps, runs } from "../db/schema";
+import { appendRunEvents, type NewRunEvent } from "./append-run-events";
+import { isTerminalRunStatus } from "./statuses";
+
+export type RunConclusion =
+  | { status: "succeeded"; output: unknown; skipped: string[] }
+  | { status: "failed"; skipped: string[]; error: { message: string; code?: string; nodeId?: string } };
+
+/**
+ * Last step of an execution: records skipped nodes, cancels nodes the failure
+ * left unreached, and moves the run to its terminal status with output or error,
+ * counts and duration. A run that is already terminal is left as it is.
+ */
+export async function finishRunExecution(
+  db: Database,
+  args: { runId: string; conclusion: RunConclusion },
+): Promise<RunEvent[]> {
+  const { runId, conclusion } = args;
+  return db.transaction(async (tx) => {
+    const [run] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+    if (!run || isTerminalRunStatus(run.status)) return [];
+
+    if (conclusion.skipped.length > 0) {
+      await tx
+        .update(runSteps)
+        .set({ status: "skipped" })
+        .where(
+          and(eq(runSteps.runId, runId), inArray(runSteps.nodeId, conclusion.skipped), eq(runSteps.status, "pending")),
+        );
+    }
+    // Nodes the failure kept from running: they did not fail, they never got a turn.
+    await tx
+      .update(runSteps)
+      .set({ status: "cancelled" })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ["pending", "running"])));
+
+    const counts = await tx
+      .select({ status: runSteps.status, n: sql<number>`count(*)::int` })
+      .from(runSteps)
+      .where(eq(runSteps.runId, runId))
+      .groupBy(runSteps.status);
+    const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
+
+    const status: RunStatus = conclusion.status;
+    await tx
+      .update(runs)
+      .set({
+        status,
+        output: conclusion.status === "succeeded" ? (conclusion.output ?? null) : null,
+        error: conclusion.status === "failed" ? conclusion.error : null,
+        nodesSucceeded: count("succeeded"),
+        nodesFailed: count("failed"),
+        nodesSkipped: count("skipped"),
+        finishedAt: sql`now()`,
+        durationMs: sql`(extract(epoch from (now() - coalesce(${runs.startedAt}, ${runs.createdAt}))) * 1000)::int`,
+      })
+      .where(eq(runs.id, runId));
+
+    const events: NewRunEvent[] = conclusion.skipped.map((nodeId) => ({
+      type: "step.skipped",
+      nodeId,
+      data: {},
+      dedupeKey: `skipped:${nodeId}`,
+    }));
+    events.push({
+      type: "run.status",
+      data:
+        conclusion.status === "failed"
+          ? { status, error: conclusion.error }
+          : { status, output: conclusion.output ?? null },
+      dedupeKey: `status:${status}`,
+    });
+    return appendRunEvents(tx, { runId, workspaceId: run.workspaceId, events });
+  });
+}

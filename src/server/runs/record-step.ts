@@ -1,0 +1,105 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type RunEvent, runSteps, runs } from "../db/schema";
+import { appendRunEvents, type NewRunEvent } from "./append-run-events";
+
+/**
+ * Writes one node's progress: the step row and its events in one transaction,
+ * inside the durable step that did the work. Dedupe keys make a retried write
+ * (the step succeeded but its answer to Inngest was lost) land once.
+ */
+
+// Database time on both ends, so clock skew between app and database cannot produce odd durations.
+const STEP_DURATION_MS = sql<number>`(extract(epoch from (now() - coalesce(${runSteps.startedAt}, now()))) * 1000)::int`;
+
+type StepRef = { runId: string; workspaceId: string; nodeId: string; attempt: number };
+
+export async function recordStepStarted(db: Database, ref: StepRef): Promise<RunEvent[]> {
+  return db.transaction(async (tx) => {
+    await tx
+      .update(runSteps)
+      .set({ status: "running", attempt: ref.attempt, startedAt: sql`coalesce(${runSteps.startedAt}, now())` })
+      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")));
+    return appendRunEvents(tx, {
+      runId: ref.runId,
+      workspaceId: ref.workspaceId,
+      events: [
+        {
+          type: "step.started",
+          nodeId: ref.nodeId,
+          data: { attempt: ref.attempt },
+          dedupeKey: `started:${ref.nodeId}:${ref.attempt}`,
+        },
+      ],
+    });
+  });
+}
+
+export async function recordStepSucceeded(
+  db: Database,
+  ref: StepRef & { output: unknown; logs: NewRunEvent[] },
+): Promise<RunEvent[]> {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(runSteps)
+      .set({
+        status: "succeeded",
+        attempt: ref.attempt,
+        output: ref.output ?? null,
+        error: null,
+        finishedAt: sql`now()`,
+        durationMs: STEP_DURATION_MS,
+      })
+      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")))
+      .returning({ id: runSteps.id });
+    if (updated) {
+      await tx
+        .update(runs)
+        .set({ nodesSucceeded: sql`${runs.nodesSucceeded} + 1` })
+        .where(eq(runs.id, ref.runId));
+    }
+    return appendRunEvents(tx, {
+      runId: ref.runId,
+      workspaceId: ref.workspaceId,
+      events: [
+        ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
+        {
+          type: "step.completed",
+          nodeId: ref.nodeId,
+          data: { attempt: ref.attempt, output: ref.output ?? null },
+          dedupeKey: `completed:${ref.nodeId}`,
+        },
+      ],
+    });
+  });
+}
+
+export async function recordStepFailed(
+  db: Database,
+  ref: StepRef & { error: { message: string; code?: string; retriable: boolean }; willRetry: boolean; logs: NewRunEvent[] },
+): Promise<RunEvent[]> {
+  return db.transaction(async (tx) => {
+    await tx
+      .update(runSteps)
+      .set({
+        status: ref.willRetry ? "running" : "failed",
+        attempt: ref.attempt,
+        error: ref.error,
+        ...(ref.willRetry ? {} : { finishedAt: sql`now()`, durationMs: STEP_DURATION_MS }),
+      })
+      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")));
+    return appendRunEvents(tx, {
+      runId: ref.runId,
+      workspaceId: ref.workspaceId,
+      events: [
+        ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
+        {
+          type: "step.failed",
+          nodeId: ref.nodeId,
+          data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
+          dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
+        },
+      ],
+    });
+  });
+}

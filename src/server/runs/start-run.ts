@@ -1,0 +1,107 @@
+import { and, eq } from "drizzle-orm";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import type { Database } from "../db/client";
+import { type Run, type RunTrigger, runs } from "../db/schema";
+import { getWorkflowWithCurrentVersion } from "../workflows/queries";
+import { appendRunEvents } from "./append-run-events";
+import type { RunAcceptedDto, StartRunBody } from "./contracts";
+import { dispatchRun, failUndispatchedRun } from "./dispatch-run";
+import { requestHash } from "./request-hash";
+import { validateRunInput } from "./validate-run-input";
+
+export type StartRunResult = { run: RunAcceptedDto; created: boolean };
+
+/**
+ * Starts a run of a workflow's current version: validates the input, inserts
+ * the run (queued, pinned to the version) with its first event, sends the start
+ * event, and answers without waiting for execution.
+ */
+export async function startRun(
+  db: Database,
+  args: { workspaceId: string; workflowId: string; body: StartRunBody; trigger: RunTrigger },
+): Promise<StartRunResult> {
+  const { workspaceId, workflowId, body } = args;
+  const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
+  validateRunInput(body.input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
+
+  const hash = requestHash({ workflowId, input: body.input });
+  if (body.idempotencyKey) {
+    const existing = await findByIdempotencyKey(db, workspaceId, body.idempotencyKey);
+    if (existing) return replay(existing, hash);
+  }
+
+  const nodeCount = countNodes(version.graph);
+  let run: Run;
+  try {
+    run = await db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(runs)
+        .values({
+          id: newId("run"),
+          workspaceId,
+          workflowId,
+          workflowVersionId: version.id,
+          version: version.version,
+          trigger: args.trigger,
+          input: body.input,
+          idempotencyKey: body.idempotencyKey ?? null,
+          requestHash: hash,
+          nodeCount,
+        })
+        .returning();
+      if (!inserted) throw new Error("insert returned no row");
+      await appendRunEvents(tx, {
+        runId: inserted.id,
+        workspaceId,
+        events: [{ type: "run.status", data: { status: "queued", version: version.version }, dedupeKey: "status:queued" }],
+      });
+      return inserted;
+    });
+  } catch (error) {
+    // Two requests with one idempotency key raced: the loser answers with the winner's run.
+    if (body.idempotencyKey && isUniqueViolation(error)) {
+      const existing = await findByIdempotencyKey(db, workspaceId, body.idempotencyKey);
+      if (existing) return replay(existing, hash);
+    }
+    throw error;
+  }
+
+  const dispatched = await dispatchRun(db, run);
+  if (!dispatched.ok) {
+    await failUndispatchedRun(db, run, dispatched.error);
+    throw new AppError(
+      "unavailable",
+      `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again.`,
+    );
+  }
+  return { run: { runId: run.id, status: "queued" }, created: true };
+}
+
+async function findByIdempotencyKey(db: Database, workspaceId: string, key: string): Promise<Run | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), eq(runs.idempotencyKey, key)));
+  return row;
+}
+
+function replay(existing: Run, hash: string): StartRunResult {
+  if (existing.requestHash !== hash) {
+    throw new AppError("conflict", "This idempotency key was already used with a different request");
+  }
+  return { run: { runId: existing.id, status: existing.status }, created: false };
+}
+
+function countNodes(graph: unknown): number {
+  const nodes = (graph as { nodes?: unknown[] } | null)?.nodes;
+  return Array.isArray(nodes) ? nodes.length : 0;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: string }).code === "23505") return true;
+  }
+  return false;
+}

@@ -1,0 +1,46 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { notFound } from "@/lib/errors";
+import type { DatabaseOrTransaction } from "../db/client";
+import { workflows, workflowVersions } from "../db/schema";
+
+/** Reads for routes and pages. Every query is scoped by workspace: another tenant's id is "not found". */
+
+export async function listWorkflows(db: DatabaseOrTransaction, workspaceId: string, limit: number) {
+  return db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)))
+    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
+    .limit(limit);
+}
+
+export async function getWorkflowOrThrow(db: DatabaseOrTransaction, workspaceId: string, workflowId: string) {
+  const [workflow] = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, workflowId), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)));
+  if (!workflow) throw notFound("Workflow");
+  return workflow;
+}
+
+export async function getVersionOrThrow(db: DatabaseOrTransaction, workspaceId: string, workflowId: string, version: number) {
+  const [row] = await db
+    .select()
+    .from(workflowVersions)
+    .where(
+      and(
+        eq(workflowVersions.workflowId, workflowId),
+        eq(workflowVersions.workspaceId, workspaceId),
+        eq(workflowVersions.version, version),
+      ),
+    );
+  if (!row) throw notFound("Workflow version");
+  return row;
+}
+
+/** The workflow with its current version, as the detail route answers it. */
+export async function getWorkflowWithCurrentVersion(db: DatabaseOrTransaction, workspaceId: string, workflowId: string) {
+  const workflow = await getWorkflowOrThrow(db, workspaceId, workflowId);
+  const version = await getVersionOrThrow(db, workspaceId, workflowId, workflow.currentVersion);
+  return { workflow, version };
+}

@@ -1,0 +1,13 @@
+import type { Database } from "../db/client";
+import { createWorkflow } from "./create-workflow";
+import { EXAMPLE_WORKFLOWS } from "./example-workflows";
+
+/** Adds the example workflows to a new workspace; returns their ids. */
+export async function seedExampleWorkflows(db: Database, workspaceId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const example of EXAMPLE_WORKFLOWS) {
+    const created = await createWorkflow(db, { workspaceId, body: example.body, workflowId: example.id });
+    ids.push(created.id);
+  }
+  return ids;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { InvalidEnvError, inngestBaseUrl, inngestDevMode, parseEnv } from "@/lib/env";
+import { chooseDriver } from "@/server/db/drivers";
+
+const PRODUCTION_OK = {
+  NODE_ENV: "production",
+  DATABASE_URL: "postgres://app:pw@db.example.com:5432/stepwise",
+  INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
+  INNGEST_EVENT_KEY: "evt-0123456789abcdef",
+};
+
+function problemsOf(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof InvalidEnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("env", () => {
+  it("runs on embedded defaults with nothing set", () => {
+    const env = parseEnv({});
+    expect(env.NODE_ENV).toBe("development");
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(inngestDevMode(env)).toBe(true);
+    expect(inngestBaseUrl(env)).toBe("http://127.0.0.1:8288");
+    expect(chooseDriver(env)).toMatchObject({ driver: "pglite" });
+  });
+
+  it("refuses production without the database, signing and event keys, naming each", () => {
+    const problems = problemsOf({ NODE_ENV: "production" });
+    expect(problems.join("\n")).toMatch(/DATABASE_URL/);
+    expect(problems.join("\n")).toMatch(/INNGEST_SIGNING_KEY/);
+    expect(problems.join("\n")).toMatch(/INNGEST_EVENT_KEY/);
+  });
+
+  it("refuses placeholder secrets and dev mode in production", () => {
+    expect(problemsOf({ ...PRODUCTION_OK, INNGEST_SIGNING_KEY: "changeme" }).join()).toMatch(/INNGEST_SIGNING_KEY/);
+    expect(problemsOf({ ...PRODUCTION_OK, INNGEST_DEV: "1" }).join()).toMatch(/INNGEST_DEV/);
+    expect(problemsOf({ ...PRODUCTION_OK, DATABASE_URL: "pglite:.data/x" }).join()).toMatch(/DATABASE_URL/);
+  });
+
+  it("accepts a complete production configuration", () => {
+    const env = parseEnv(PRODUCTION_OK);
+    expect(inngestDevMode(env)).toBe(false);
+    expect(inngestBaseUrl(env)).toBeUndefined();
+  });
+
+  it("names the variable and the problem for a malformed value", () => {
+    expect(problemsOf({ DATABASE_POOL_MAX: "lots" }).join()).toMatch(/DATABASE_POOL_MAX/);
+    expect(problemsOf({ APP_URL: "not a url" }).join()).toMatch(/APP_URL/);
+  });
+
+  it("points at another Inngest server when INNGEST_DEV is a URL", () => {
+    const env = parseEnv({ INNGEST_DEV: "http://127.0.0.1:9999" });
+    expect(inngestDevMode(env)).toBe(true);
+    expect(inngestBaseUrl(env)).toBe("http://127.0.0.1:9999");
+  });
+
+  it("chooses the driver from DATABASE_URL", () => {
+    const base = { DATABASE_DRIVER: "auto" as const, PGLITE_DIR: ".data/pglite" };
+    expect(chooseDriver({ ...base, DATABASE_URL: "postgres://u@localhost/db" }).driver).toBe("pg");
+    expect(chooseDriver({ ...base, DATABASE_URL: "postgres://u@ep-x.eu-central-1.aws.neon.tech/db" }).driver).toBe("neon");
+    expect(chooseDriver({ ...base, DATABASE_URL: "pglite:memory" })).toEqual({ driver: "pglite", dataDir: "memory" });
+    expect(() => chooseDriver({ ...base, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  });
+});

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** Enforces the import boundaries of docs/ARCHITECTURE.md. */
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true })
+    .map(String)
+    .filter((file) => /\.(ts|tsx)$/.test(file) && !file.endsWith(".d.ts"))
+    .map((file) => path.join(dir, file));
+}
+
+/** Every module specifier a file imports, statically or dynamically, resolved to a repo path when relative. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), "utf8");
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1] ?? "");
+  return specifiers.map((spec) => {
+    if (spec.startsWith("@/")) return `src/${spec.slice(2)}`;
+    if (spec.startsWith(".")) return path.normalize(path.join(path.dirname(file), spec));
+    return spec;
+  });
+}
+
+type Rule = { files: (file: string) => boolean; forbidden: RegExp; why: string };
+
+const RULES: Rule[] = [
+  {
+    files: (f) => f.startsWith("src/engine/"),
+    forbidden: /^(next|react|drizzle-orm|inngest|@clerk\/|pg$|@neondatabase\/|@electric-sql\/|src\/server|src\/app|inngest\/)/,
+    why: "src/engine is pure: no framework, database, job SDK or server code",
+  },
+  {
+    files: (f) => f.startsWith("src/server/db/"),
+    forbidden: /^(next|inngest|src\/server\/(?!db\/)|src\/app)/,
+    why: "the db layer knows nothing of domains, Next or Inngest",
+  },
+  {
+    files: (f) => f.startsWith("src/server/"),
+    forbidden: /^(react|next\/(?!server)|src\/app|inngest\/functions|inngest\/local)/,
+    why: "use-cases do not import pages, routes or Inngest functions",
+  },
+  {
+    files: (f) => f.startsWith("src/app/api/") && !f.startsWith("src/app/api/inngest/"),
+    forbidden: /^(drizzle-orm|pg$|@electric-sql\/|@neondatabase\/|src\/server\/db|inngest\/functions|inngest\/local)/,
+    why: "route handlers go through src/server use-cases, never the database or functions directly",
+  },
+  {
+    files: (f) => f.startsWith("inngest/functions/"),
+    forbidden: /^(src\/app|react|@clerk\/|inngest\/local)/,
+    why: "functions use src/server and src/engine, not the web layer",
+  },
+  {
+    files: (f) => f.startsWith("inngest/local/"),
+    forbidden: /^(src\/|inngest\/(functions|client|events|channels))/,
+    why: "the local engine is an engine, not app code: it speaks only the protocol",
+  },
+];
+
+const FILES = [...sourceFiles("src"), ...sourceFiles("inngest")];
+
+describe("import boundaries", () => {
+  it("finds the source files", () => {
+    expect(FILES.length).toBeGreaterThan(20);
+  });
+
+  for (const rule of RULES) {
+    it(rule.why, () => {
+      const violations = FILES.filter(rule.files).flatMap((file) =>
+        importsOf(file)
+          .filter((target) => rule.forbidden.test(target))
+          .map((target) => `${file} imports ${target}`),
+      );
+      expect(violations).toEqual([]);
+    });
+  }
+
+  it("only the env module reads process.env (the local engine's CLI aside)", () => {
+    const readers = FILES.filter((file) => !file.startsWith("inngest/local/"))
+      .filter((file) => file !== path.join("src", "lib", "env.ts"))
+      .filter((file) => /process\.env\b/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(readers).toEqual([]);
+  });
+
+  it("no eval or new Function anywhere in app code", () => {
+    const offenders = FILES.filter((file) => /\beval\(|new Function\(/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: { "@": path.resolve(import.meta.dirname, "src") },
+  },
+  test: {
+    include: ["tests/**/*.test.ts", "inngest/local/**/*.test.ts"],
+    globalSetup: ["tests/helpers/global-setup.ts"],
+    pool: "forks",
+    // Two cores: more workers only fight over the CPU and PGlite's WASM start-up.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
