@@ -1,5 +1,5 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { runWorkflow, type StepRunner, type WorkflowGraph } from "../../src/engine";
+import { runWorkflow, type StepRunner, WorkflowGraphSchema } from "../../src/engine";
 import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
@@ -39,7 +39,8 @@ export const executeRun = inngest.createFunction(
       sleep: (id, ms) => step.sleep(id, ms),
     };
     const outcome = await runWorkflow({
-      graph: started.graph as WorkflowGraph,
+      // Stored graphs were validated on save; parsing again restores types and config defaults.
+      graph: WorkflowGraphSchema.parse(started.graph),
       input: started.input,
       runner,
       runNode: async (node, scope) => {

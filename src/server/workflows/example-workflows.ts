@@ -35,8 +35,10 @@ export const EXAMPLE_WORKFLOWS: Array<{ id: string; body: CreateWorkflowBody }> 
           node("pause", "delay", 900, -100, { duration: "2s" }),
           node("long-reply", "text", 1200, -100, { template: "What a long name, {{ input.name }}." }),
           node("short-reply", "text", 900, 100, { template: "Short and sweet, {{ input.name }}." }),
-          node("summary", "debug", 1500, 0, {
-            value: '{{ { "stats": nodes.stats, "health": nodes.health.status, "reply": nodes."long-reply".text ? nodes."long-reply".text : nodes."short-reply".text } }}',
+          node("summary", "debug", {
+            value:
+              "{{ $exists(nodes.`long-reply`) ? nodes.`long-reply`.text : nodes.`short-reply`.text }} " +
+              "({{ nodes.stats.length }} characters; health check answered {{ nodes.health.status }})",
             level: "info",
           }),
         ],

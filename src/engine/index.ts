@@ -1,0 +1,61 @@
+/**
+ * Stepwise's pure workflow engine: graph schema and validation, the planner, JSONata templates and
+ * expressions, the node registry with its executors, and the orchestration loop over an abstract
+ * step runner. No framework, database or environment access; side effects come in as parameters.
+ */
+
+export {
+  checkExpressionSyntax,
+  type EvaluateOptions,
+  EXPRESSION_LIMITS,
+  evaluateExpression,
+} from "./expressions/evaluate-expression";
+export { ExpressionError } from "./expressions/expression-error";
+export { hasTemplateExpressions, parseTemplate, type TemplateSegment } from "./expressions/parse-template";
+export { checkTemplateSyntax, renderTemplate } from "./expressions/render-template";
+export type { RunScope } from "./expressions/run-scope";
+export { isTruthy } from "./expressions/truthiness";
+export { CONDITION_HANDLES } from "./graph/check-edges";
+export { type GraphIndex, indexGraph } from "./graph/graph-index";
+export { formatPath, type GraphIssue, type GraphIssueCode } from "./graph/graph-issue";
+export {
+  GRAPH_LIMITS,
+  NODE_ID_PATTERN,
+  NODE_TYPES,
+  type NodeType,
+  type WorkflowEdge,
+  WorkflowEdgeSchema,
+  type WorkflowGraph,
+  type WorkflowGraphInput,
+  WorkflowGraphSchema,
+  type WorkflowNode,
+  type WorkflowNodeOf,
+  WorkflowNodeSchema,
+} from "./graph/schema";
+export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
+export type { ConditionOutput } from "./nodes/condition-node";
+export {
+  type ConditionConfig,
+  DEBUG_LEVELS,
+  type DebugConfig,
+  type DelayConfig,
+  HTTP_METHODS,
+  type HttpConfig,
+  NODE_CONFIG_SCHEMAS,
+  type NodeConfigInputMap,
+  type NodeConfigMap,
+  type TextConfig,
+  type TransformConfig,
+} from "./nodes/configs";
+export { delayMsOf } from "./nodes/delay-node";
+export { MAX_DELAY_MS, parseDuration } from "./nodes/duration";
+export { executeNode } from "./nodes/execute-node";
+export type { HttpOutput } from "./nodes/http/http-node";
+export { MAX_RESPONSE_BYTES, parseRetryAfter } from "./nodes/http/read-response";
+export type { NodeContext, NodeDefinition, NodeDeps, SideEffectClass } from "./nodes/node-definition";
+export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution-error";
+export { isNodeType } from "./nodes/node-types";
+export { nodeRegistry } from "./nodes/registry";
+export { type Plan, type PlanState, planNext } from "./run/plan-next";
+export { type RunOutcome, type RunWorkflowArgs, runWorkflow } from "./run/run-workflow";
+export { type StepRunner, sleepIdFor, stepIdFor } from "./run/step-runner";

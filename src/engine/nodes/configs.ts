@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { expressionField, templateField, urlTemplateField } from "./config-fields";
+import { parseDuration } from "./duration";
+import type { NodeType } from "./node-types";
+
+/** text: renders a template into `{ text }`. */
+export const TextConfigSchema = z.object({ template: templateField() });
+
+/** transform: the value of a JSONata expression over the scope. */
+export const TransformConfigSchema = z.object({ expression: expressionField() });
+
+/** condition: `{ result }` is the truthiness of the expression; outgoing edges use handles "true"/"false". */
+export const ConditionConfigSchema = z.object({ expression: expressionField() });
+
+/** delay: a durable sleep of "30s" | "5m" | "1h" | "2d" | milliseconds, at most 7 days. */
+export const DelayConfigSchema = z.object({
+  duration: z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+    const parsed = parseDuration(value);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+  }),
+});
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+
+/** RFC 9110 token characters: anything else would make fetch throw at run time. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** http: one request; url, header values and body are templates. */
+export const HttpConfigSchema = z
+  .object({
+    method: z.enum(HTTP_METHODS).default("GET"),
+    url: urlTemplateField(),
+    headers: z
+      .record(z.string(), templateField())
+      .superRefine((headers, ctx) => {
+        // A record key schema only says "Invalid key in record"; name the header instead.
+        for (const name of Object.keys(headers)) {
+          if (!HEADER_NAME.test(name))
+            ctx.addIssue({ code: "custom", path: [name], message: "Invalid header name" });
+        }
+      })
+      .optional(),
+    body: templateField().optional(),
+    timeoutMs: z.number().int().min(1).max(60_000).default(10_000),
+    failOnHttpError: z.boolean().default(true),
+  })
+  .superRefine((config, ctx) => {
+    // fetch refuses a body on GET/HEAD; say so at save time rather than at run time.
+    if (
+      config.body !== undefined &&
+      config.body !== "" &&
+      (config.method === "GET" || config.method === "HEAD")
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["body"],
+        message: `A ${config.method} request cannot have a body`,
+      });
+    }
+  });
+
+export const DEBUG_LEVELS = ["debug", "info", "warn"] as const;
+
+/** debug: logs a rendered value (default: all upstream outputs) and passes it on as `{ value }`. */
+export const DebugConfigSchema = z.object({
+  value: templateField().optional(),
+  level: z.enum(DEBUG_LEVELS).default("info"),
+});
+
+/** The config schema of every node type; `satisfies` keeps this exhaustive. */
+export const NODE_CONFIG_SCHEMAS = {
+  text: TextConfigSchema,
+  transform: TransformConfigSchema,
+  condition: ConditionConfigSchema,
+  delay: DelayConfigSchema,
+  http: HttpConfigSchema,
+  debug: DebugConfigSchema,
+} as const satisfies Record<NodeType, z.ZodType>;
+
+/** Parsed (defaults applied) config per node type. */
+export type NodeConfigMap = { [T in NodeType]: z.output<(typeof NODE_CONFIG_SCHEMAS)[T]> };
+/** Config per node type as stored or sent (defaults optional). */
+export type NodeConfigInputMap = { [T in NodeType]: z.input<(typeof NODE_CONFIG_SCHEMAS)[T]> };
+export type TextConfig = NodeConfigMap["text"];
+export type TransformConfig = NodeConfigMap["transform"];
+export type ConditionConfig = NodeConfigMap["condition"];
+export type DelayConfig = NodeConfigMap["delay"];
+export type HttpConfig = NodeConfigMap["http"];
+export type DebugConfig = NodeConfigMap["debug"];

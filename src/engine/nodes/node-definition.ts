@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import type { RunScope } from "../expressions/run-scope";
+import type { WorkflowNode } from "../graph/schema";
+import type { NodeConfigInputMap, NodeConfigMap } from "./configs";
+import type { NodeType } from "./node-types";
+
+/** The side effects an executor may use; the caller decides what they are (real fetch, test doubles). */
+export type NodeDeps = {
+  fetch: typeof fetch;
+  log: (entry: { level: "debug" | "info" | "warn" | "error"; message: string; data?: unknown }) => void;
+  now: () => Date;
+};
+
+/** Everything an executor sees for one attempt of one node. */
+export type NodeContext = {
+  node: WorkflowNode;
+  scope: RunScope;
+  deps: NodeDeps;
+  runId: string;
+  attempt: number;
+};
+
+/**
+ * How a node's side effects must be treated by the runner: "none" is pure and cheap to replay,
+ * "external" talks to the outside world, "timer" waits (the orchestrator sleeps before running it).
+ */
+export type SideEffectClass = "none" | "external" | "timer";
+
+/** One node type: its config schema, its side-effect class and its executor. */
+export type NodeDefinition<T extends NodeType> = {
+  type: T;
+  /** Human name for palettes and logs. */
+  title: string;
+  configSchema: z.ZodType<NodeConfigMap[T]>;
+  /** A valid starting config for a newly placed node. */
+  defaultConfig: NodeConfigInputMap[T];
+  sideEffect: SideEffectClass;
+  /** Receives the parsed config; returns JSON-serializable output or throws NodeExecutionError. */
+  execute: (config: NodeConfigMap[T], ctx: NodeContext) => Promise<unknown>;
+};

@@ -1,0 +1,18 @@
+import { conditionNode } from "./condition-node";
+import { debugNode } from "./debug-node";
+import { delayNode } from "./delay-node";
+import { httpNode } from "./http/http-node";
+import type { NodeDefinition } from "./node-definition";
+import type { NodeType } from "./node-types";
+import { textNode } from "./text-node";
+import { transformNode } from "./transform-node";
+
+/** Every node type's definition. The mapped type makes a missing or mismatched entry a compile error. */
+export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
+  text: textNode,
+  transform: transformNode,
+  condition: conditionNode,
+  delay: delayNode,
+  http: httpNode,
+  debug: debugNode,
+};

@@ -1,0 +1,129 @@
+import type { RunScope } from "../expressions/run-scope";
+import { indexGraph } from "../graph/graph-index";
+import type { WorkflowGraph, WorkflowNode } from "../graph/schema";
+import { delayMsOf } from "../nodes/delay-node";
+import { planNext } from "./plan-next";
+import { type StepRunner, sleepIdFor, stepIdFor } from "./step-runner";
+
+/** How a run ended. `outputs` holds every completed node's output, by node id. */
+export type RunOutcome =
+  | { status: "succeeded"; outputs: Record<string, unknown>; skipped: string[]; output: unknown }
+  | {
+      status: "failed";
+      outputs: Record<string, unknown>;
+      skipped: string[];
+      failedNodeId: string;
+      error: { message: string; code?: string };
+    };
+
+export type RunWorkflowArgs = {
+  /** A graph accepted by `validateGraph` (acyclic; a cyclic graph makes runWorkflow throw). */
+  graph: WorkflowGraph;
+  input: unknown;
+  runner: StepRunner;
+  /**
+   * Called inside `runner.run("node:<id>", …)` for each ready node with the node's scope (the run input
+   * and its completed ancestors' outputs). Persists and executes the node, returns its output.
+   */
+  runNode: (node: WorkflowNode, scope: RunScope) => Promise<unknown>;
+};
+
+/**
+ * Runs a workflow to completion over a durable step runner: plan, run every ready node in parallel
+ * (a delay node sleeps durably first), record outputs, repeat. Stops at the first round with a failure
+ * and reports the first failed node in plan order. On success `output` is the output of the only
+ * completed sink node, or a record of the completed sinks' outputs by id.
+ */
+export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
+  const { graph, input, runner, runNode } = args;
+  const index = indexGraph(graph);
+  const completed = new Map<string, unknown>();
+  const skipped = new Set<string>();
+  const skippedInOrder: string[] = [];
+
+  const scopeFor = (node: WorkflowNode): RunScope => {
+    const nodes: Record<string, unknown> = {};
+    for (const id of index.ancestors.get(node.id) ?? []) {
+      if (completed.has(id)) nodes[id] = completed.get(id);
+    }
+    return { input, nodes };
+  };
+
+  const runOne = async (node: WorkflowNode): Promise<unknown> => {
+    if (node.type === "delay") {
+      // An unreadable duration skips the sleep; the node's own step then fails with the config error.
+      const ms = delayMsOf(node.data.config);
+      if (ms !== null) await runner.sleep(sleepIdFor(node.id), ms);
+    }
+    const scope = scopeFor(node);
+    return runner.run(stepIdFor(node.id), () => runNode(node, scope));
+  };
+
+  for (;;) {
+    const plan = planNext(graph, { completed, skipped });
+    for (const id of plan.skip) {
+      skipped.add(id);
+      skippedInOrder.push(id);
+    }
+    if (plan.done) break;
+
+    const settled = await Promise.allSettled(plan.ready.map(runOne));
+    let failure: { node: WorkflowNode; reason: unknown } | undefined;
+    plan.ready.forEach((node, i) => {
+      const result = settled[i];
+      if (result?.status === "fulfilled") completed.set(node.id, result.value);
+      else failure ??= { node, reason: result?.reason };
+    });
+    if (failure !== undefined) {
+      return {
+        status: "failed",
+        outputs: Object.fromEntries(completed),
+        skipped: skippedInOrder,
+        failedNodeId: failure.node.id,
+        error: describeError(failure.reason),
+      };
+    }
+  }
+
+  const stuck = graph.nodes.filter((node) => !completed.has(node.id) && !skipped.has(node.id));
+  if (stuck.length > 0) {
+    throw new Error(
+      `Workflow cannot finish: ${stuck.map((node) => `"${node.id}"`).join(", ")} never became ready (validate the graph first; cycles are not allowed)`,
+    );
+  }
+  return {
+    status: "succeeded",
+    outputs: Object.fromEntries(completed),
+    skipped: skippedInOrder,
+    output: sinkOutput(index.order, index.outgoing, completed),
+  };
+}
+
+function sinkOutput(
+  order: readonly string[],
+  outgoing: ReadonlyMap<string, readonly unknown[]>,
+  completed: ReadonlyMap<string, unknown>,
+): unknown {
+  const sinks = order.filter((id) => (outgoing.get(id)?.length ?? 0) === 0 && completed.has(id));
+  const only = sinks.length === 1 ? sinks[0] : undefined;
+  if (only !== undefined) return completed.get(only);
+  return Object.fromEntries(sinks.map((id) => [id, completed.get(id)]));
+}
+
+/** Runners wrap errors differently (Inngest's StepError, plain Error, serialized objects). */
+function describeError(reason: unknown): { message: string; code?: string } {
+  const message =
+    reason instanceof Error
+      ? reason.message
+      : typeof reason === "object" &&
+          reason !== null &&
+          "message" in reason &&
+          typeof reason.message === "string"
+        ? reason.message
+        : String(reason);
+  const code =
+    typeof reason === "object" && reason !== null && "code" in reason && typeof reason.code === "string"
+      ? reason.code
+      : undefined;
+  return code === undefined ? { message } : { message, code };
+}
