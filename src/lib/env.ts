@@ -28,7 +28,10 @@ const EnvSchema = z
     PGLITE_DIR: z.string().default(".data/pglite"),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
-    INNGEST_APP_ID: z.string().regex(/^[a-z0-9-]+$/).default("stepwise"),
+    INNGEST_APP_ID: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default("stepwise"),
     INNGEST_DEV: z.string().optional(),
     INNGEST_BASE_URL: z.url().optional(),
     INNGEST_EVENT_KEY: z.string().optional(),
@@ -45,13 +48,29 @@ const EnvSchema = z
       .max(4 * 1024 * 1024)
       .default(256 * 1024),
     SEED_EXAMPLES: booleanish.default(true),
+    /**
+     * Serve a production build on the embedded defaults (PGlite, local engine, local
+     * user). Set by `npm start` for trying a build locally; refused on Vercel.
+     */
+    STEPWISE_EMBEDDED: booleanish.default(false),
+    VERCEL: z.string().optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
+    if (env.STEPWISE_EMBEDDED && env.VERCEL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STEPWISE_EMBEDDED"],
+        message: "the embedded defaults are for a local machine, never a deployment",
+      });
+    }
+    if (env.NODE_ENV !== "production" || env.STEPWISE_EMBEDDED) return;
     // Production fails closed: each of these would otherwise degrade silently.
     const required: Array<[keyof typeof env, string]> = [
       ["DATABASE_URL", "a Postgres (Neon) connection string is required in production"],
-      ["INNGEST_SIGNING_KEY", "Inngest Cloud signs every call; without the key /api/inngest cannot verify them"],
+      [
+        "INNGEST_SIGNING_KEY",
+        "Inngest Cloud signs every call; without the key /api/inngest cannot verify them",
+      ],
       ["INNGEST_EVENT_KEY", "runs are started by sending events to Inngest Cloud, which needs an event key"],
     ];
     for (const [key, why] of required) {

@@ -22,7 +22,10 @@ function discoverRoutes(): RouteEntry[] {
     .filter((file) => file.endsWith("route.ts"));
   return files
     .map((file) => {
-      const segments = path.dirname(file).split(path.sep).filter((s) => s !== ".");
+      const segments = path
+        .dirname(file)
+        .split(path.sep)
+        .filter((s) => s !== ".");
       const keys: string[] = [];
       const source = segments
         .map((segment) => {
@@ -33,7 +36,11 @@ function discoverRoutes(): RouteEntry[] {
         })
         .join("/");
       const full = path.join(API_DIR, file);
-      return { pattern: new RegExp(`^/api/${source}/?$`), keys, load: () => import(full) as Promise<RouteModule> };
+      return {
+        pattern: new RegExp(`^/api/${source}/?$`),
+        keys,
+        load: () => import(full) as Promise<RouteModule>,
+      };
     })
     .sort((a, b) => a.keys.length - b.keys.length);
 }
@@ -50,10 +57,16 @@ export async function startAppServer(): Promise<AppServer> {
       const handler = match ? (await match.r.load())[method] : undefined;
       if (!match?.m || !handler) {
         res.writeHead(match ? 405 : 404, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { code: match ? "method_not_allowed" : "not_found", message: "no route" } }));
+        res.end(
+          JSON.stringify({
+            error: { code: match ? "method_not_allowed" : "not_found", message: "no route" },
+          }),
+        );
         return;
       }
-      const params = Object.fromEntries(match.r.keys.map((key, i) => [key, decodeURIComponent(match.m?.[i + 1] ?? "")]));
+      const params = Object.fromEntries(
+        match.r.keys.map((key, i) => [key, decodeURIComponent(match.m?.[i + 1] ?? "")]),
+      );
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers = new Headers();
@@ -62,7 +75,11 @@ export async function startAppServer(): Promise<AppServer> {
         else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
       }
       const hasBody = method !== "GET" && chunks.length > 0;
-      const request = new Request(url, { method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
+      const request = new Request(url, {
+        method,
+        headers,
+        body: hasBody ? Buffer.concat(chunks) : undefined,
+      });
       const response = await handler(request, { params: Promise.resolve(params) });
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       if (response.body) {

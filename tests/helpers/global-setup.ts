@@ -42,7 +42,10 @@ async function pgliteTemplate(hash: string): Promise<string> {
   return dir;
 }
 
-async function postgresTemplate(hash: string, adminUrl: string): Promise<{ name: string } | { unavailable: string }> {
+async function postgresTemplate(
+  hash: string,
+  adminUrl: string,
+): Promise<{ name: string } | { unavailable: string }> {
   const { Client } = await import("pg");
   const admin = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
   try {

@@ -37,7 +37,9 @@ describe("env", () => {
   });
 
   it("refuses placeholder secrets and dev mode in production", () => {
-    expect(problemsOf({ ...PRODUCTION_OK, INNGEST_SIGNING_KEY: "changeme" }).join()).toMatch(/INNGEST_SIGNING_KEY/);
+    expect(problemsOf({ ...PRODUCTION_OK, INNGEST_SIGNING_KEY: "changeme" }).join()).toMatch(
+      /INNGEST_SIGNING_KEY/,
+    );
     expect(problemsOf({ ...PRODUCTION_OK, INNGEST_DEV: "1" }).join()).toMatch(/INNGEST_DEV/);
     expect(problemsOf({ ...PRODUCTION_OK, DATABASE_URL: "pglite:.data/x" }).join()).toMatch(/DATABASE_URL/);
   });
@@ -62,8 +64,31 @@ describe("env", () => {
   it("chooses the driver from DATABASE_URL", () => {
     const base = { DATABASE_DRIVER: "auto" as const, PGLITE_DIR: ".data/pglite" };
     expect(chooseDriver({ ...base, DATABASE_URL: "postgres://u@localhost/db" }).driver).toBe("pg");
-    expect(chooseDriver({ ...base, DATABASE_URL: "postgres://u@ep-x.eu-central-1.aws.neon.tech/db" }).driver).toBe("neon");
-    expect(chooseDriver({ ...base, DATABASE_URL: "pglite:memory" })).toEqual({ driver: "pglite", dataDir: "memory" });
+    expect(
+      chooseDriver({ ...base, DATABASE_URL: "postgres://u@ep-x.eu-central-1.aws.neon.tech/db" }).driver,
+    ).toBe("neon");
+    expect(chooseDriver({ ...base, DATABASE_URL: "pglite:memory" })).toEqual({
+      driver: "pglite",
+      dataDir: "memory",
+    });
     expect(() => chooseDriver({ ...base, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe("env: a production build on the embedded defaults", () => {
+  it("is allowed locally when asked for explicitly", () => {
+    const env = parseEnv({
+      NODE_ENV: "production",
+      STEPWISE_EMBEDDED: "1",
+      INNGEST_DEV: "http://127.0.0.1:8288",
+    });
+    expect(inngestDevMode(env)).toBe(true);
+    expect(chooseDriver(env).driver).toBe("pglite");
+  });
+
+  it("is refused on Vercel", () => {
+    expect(problemsOf({ NODE_ENV: "production", STEPWISE_EMBEDDED: "1", VERCEL: "1" }).join()).toMatch(
+      /STEPWISE_EMBEDDED/,
+    );
   });
 });

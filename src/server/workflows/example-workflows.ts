@@ -10,7 +10,8 @@ export const EXAMPLE_WORKFLOWS: Array<{ id: string; body: CreateWorkflowBody }> 
     id: "wf_example",
     body: {
       name: "Hello, Stepwise",
-      description: "Greets someone, checks the app's health over HTTP, branches on the name and waits two seconds.",
+      description:
+        "Greets someone, checks the app's health over HTTP, branches on the name and waits two seconds.",
       tags: ["example"],
       inputSchema: {
         type: "object",
@@ -35,7 +36,7 @@ export const EXAMPLE_WORKFLOWS: Array<{ id: string; body: CreateWorkflowBody }> 
           node("pause", "delay", 900, -100, { duration: "2s" }),
           node("long-reply", "text", 1200, -100, { template: "What a long name, {{ input.name }}." }),
           node("short-reply", "text", 900, 100, { template: "Short and sweet, {{ input.name }}." }),
-          node("summary", "debug", {
+          node("summary", "debug", 1500, 0, {
             value:
               "{{ $exists(nodes.`long-reply`) ? nodes.`long-reply`.text : nodes.`short-reply`.text }} " +
               "({{ nodes.stats.length }} characters; health check answered {{ nodes.health.status }})",

@@ -1,0 +1,43 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback HTTP server that counts every hit per path, so tests can prove a
+ * node body ran exactly once (or exactly three times when it failed twice).
+ *   /ok/<name>               200 { name }
+ *   /flaky/<name>?fail=N     500 for the first N hits of that path, then 200
+ *   /status/<code>           answers that status
+ */
+export type CountingServer = { url: string; hits: (path: string) => number; close: () => Promise<void> };
+
+export async function startCountingServer(): Promise<CountingServer> {
+  const counts = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const hits = (counts.get(url.pathname) ?? 0) + 1;
+    counts.set(url.pathname, hits);
+    const [, kind, arg] = url.pathname.split("/");
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (kind === "ok") return send(200, { name: arg, hits });
+    if (kind === "flaky") {
+      const fail = Number(url.searchParams.get("fail") ?? "2");
+      return hits <= fail ? send(500, { error: "try again", hits }) : send(200, { name: arg, hits });
+    }
+    if (kind === "status") return send(Number(arg), { status: Number(arg) });
+    send(404, { error: "unknown path" });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: (path) => counts.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

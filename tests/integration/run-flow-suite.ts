@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { edge, fanOutGraph, get, node } from "../fixtures/graphs";
+import { type CountingServer, startCountingServer } from "../helpers/counting-server";
+import { type StackOptions, useStack } from "../helpers/stack";
+
+type RunBody = {
+  id: string;
+  status: string;
+  output: unknown;
+  error: { message: string; nodeId?: string; code?: string } | null;
+  counts: { nodes: number; succeeded: number; failed: number; skipped: number };
+  steps: Array<{
+    nodeId: string;
+    status: string;
+    attempt: number;
+    output: unknown;
+    error: { message: string } | null;
+  }>;
+};
+
+/**
+ * The foundation, end to end: real route handlers → local engine → /api/inngest
+ * (the unmodified SDK) → database. Shared by every driver × execution mode.
+ */
+export function defineRunFlowSuite(options: StackOptions) {
+  describe(`runs end to end (${options.driver}, ${options.mode} mode)`, () => {
+    const stack = useStack(options);
+    let server: CountingServer;
+    beforeAll(async () => {
+      server = await startCountingServer();
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    async function createWorkflow(graph: unknown, extra: Record<string, unknown> = {}) {
+      const created = await stack().api<{ id: string }>("POST", "/api/workflows", {
+        name: "test",
+        graph,
+        ...extra,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id;
+    }
+
+    async function startRun(workflowId: string, input: Record<string, unknown> = {}) {
+      const started = await stack().api<{ runId: string; status: string }>(
+        "POST",
+        `/api/workflows/${workflowId}/runs`,
+        {
+          input,
+        },
+      );
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      expect(started.body.status).toBe("queued");
+      return started.body.runId;
+    }
+
+    async function getRun(runId: string) {
+      const run = await stack().api<RunBody>("GET", `/api/runs/${runId}`);
+      expect(run.status).toBe(200);
+      return run.body;
+    }
+
+    async function runEvents(runId: string) {
+      const { getDb } = await import("@/server/db/client");
+      const { listRunEvents } = await import("@/server/runs/queries");
+      const { LOCAL_WORKSPACE_ID } = await import("@/server/workspaces/ensure-local-workspace");
+      return listRunEvents(await getDb(), LOCAL_WORKSPACE_ID, runId);
+    }
+
+    const step = (run: RunBody, nodeId: string) => {
+      const found = run.steps.find((s) => s.nodeId === nodeId);
+      if (!found) throw new Error(`no step ${nodeId}`);
+      return found;
+    };
+
+    it("answers 202 before executing, then runs a parallel fan-out with a flaky node to success", async () => {
+      const workflowId = await createWorkflow(fanOutGraph(server.url, "once"));
+      const runId = await startRun(workflowId, { name: "Ada" });
+
+      // Nothing has executed yet: the route only queued the run.
+      expect(server.hits("/ok/a-once")).toBe(0);
+
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+      expect(run.output).toEqual({ a: "a-once", b: "b-once", cHits: 3, yes: "a answered for go Ada" });
+      expect(run.counts).toEqual({ nodes: 9, succeeded: 7, failed: 0, skipped: 2 });
+
+      for (const id of ["start", "a", "b", "c", "check", "yes", "join"])
+        expect(step(run, id).status).toBe("succeeded");
+      expect(step(run, "no").status).toBe("skipped");
+      expect(step(run, "no-child").status).toBe("skipped");
+      expect(step(run, "start").output).toEqual({ text: "go Ada" });
+      expect(step(run, "check").output).toEqual({ result: true });
+      expect(step(run, "c").attempt).toBe(2);
+
+      // Each node body ran exactly once; the flaky one once per attempt.
+      expect(server.hits("/ok/a-once")).toBe(1);
+      expect(server.hits("/ok/b-once")).toBe(1);
+      expect(server.hits("/flaky/c-once")).toBe(3);
+    });
+
+    it("records an ordered, gap-free event log for the run", async () => {
+      const workflowId = await createWorkflow(fanOutGraph(server.url, "events"), { name: "events" });
+      const runId = await startRun(workflowId, { name: "Bo" });
+      await stack().engine.drain();
+      const events = await runEvents(runId);
+
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const statuses = events.filter((e) => e.type === "run.status").map((e) => e.data.status);
+      expect(statuses).toEqual(["queued", "running", "succeeded"]);
+      expect(events.at(-1)?.type).toBe("run.status");
+
+      for (const id of ["start", "a", "b", "c", "check", "yes", "join"]) {
+        const types = events.filter((e) => e.nodeId === id).map((e) => e.type);
+        expect(types[0], id).toBe("step.started");
+        expect(types.at(-1), id).toBe("step.completed");
+        expect(
+          types.filter((t) => t === "step.completed"),
+          id,
+        ).toHaveLength(1);
+      }
+      const cFailures = events.filter((e) => e.nodeId === "c" && e.type === "step.failed");
+      expect(cFailures.map((e) => [e.data.attempt, e.data.willRetry])).toEqual([
+        [0, true],
+        [1, true],
+      ]);
+      expect(
+        events
+          .filter((e) => e.type === "step.skipped")
+          .map((e) => e.nodeId)
+          .sort(),
+      ).toEqual(["no", "no-child"]);
+    });
+
+    it("completes a one-hour delay by advancing the engine's clock, not by waiting", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [
+          node("wait", "delay", { duration: "1h" }),
+          node("after", "http", get(`${server.url}/ok/after`)),
+        ],
+        edges: [edge("wait", "after")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.settle();
+      expect((await getRun(runId)).status).toBe("running");
+
+      await stack().engine.clock.advance(3_600_000 - 1_000);
+      await stack().engine.settle();
+      expect((await getRun(runId)).status).toBe("running");
+      expect(server.hits("/ok/after")).toBe(0);
+
+      await stack().engine.clock.advance(1_000);
+      await stack().engine.settle();
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(step(run, "wait").output).toEqual({ delayedMs: 3_600_000 });
+      expect(server.hits("/ok/after")).toBe(1);
+    });
+
+    it("fails the run with the failing node when a node fails for good, without retrying a 4xx", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [
+          node("bad", "http", get(`${server.url}/status/400`)),
+          node("later", "http", get(`${server.url}/ok/later`)),
+        ],
+        edges: [edge("bad", "later")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("failed");
+      expect(run.error?.nodeId).toBe("bad");
+      expect(run.error?.message).toMatch(/400/);
+      expect(step(run, "bad").status).toBe("failed");
+      expect(step(run, "later").status).toBe("cancelled");
+      expect(server.hits("/status/400")).toBe(1);
+      expect(server.hits("/ok/later")).toBe(0);
+    });
+
+    it("retries a failing node up to its attempts, then fails the run", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("down", "http", get(`${server.url}/flaky/down?fail=100`))],
+        edges: [],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("failed");
+      expect(run.error?.nodeId).toBe("down");
+      expect(step(run, "down")).toMatchObject({ status: "failed", attempt: 4 });
+      expect(server.hits("/flaky/down")).toBe(5);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { defineRunFlowSuite } from "./run-flow-suite";
+
+defineRunFlowSuite({ driver: "pglite", mode: "checkpoint" });
