@@ -79,6 +79,7 @@ export const executeRun = inngest.createFunction(
 function toInngestError(error: unknown): unknown {
   if (!(error instanceof NodeStepError)) return error;
   if (!error.retriable) return new NonRetriableError(error.message, { cause: error });
-  if (error.retryAfterMs !== undefined) return new RetryAfterError(error.message, error.retryAfterMs, { cause: error });
+  if (error.retryAfterMs !== undefined)
+    return new RetryAfterError(error.message, error.retryAfterMs, { cause: error });
   return error;
 }

@@ -1,7 +1,7 @@
 import { logger } from "../../src/lib/logger";
 import type { RunEvent } from "../../src/server/db/schema";
-import { inngest } from "../client";
 import { runChannel } from "../channels";
+import { inngest } from "../client";
 
 /**
  * Sends stored run events to the run's realtime channel. The database is the

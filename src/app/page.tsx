@@ -17,7 +17,9 @@ export default async function HomePage() {
         </p>
       )}
       <h2>Workflows</h2>
-      {workflows.length === 0 && <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>}
+      {workflows.length === 0 && (
+        <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>
+      )}
       {workflows.map((workflow) => (
         <section className="card" key={workflow.id}>
           <h3>

@@ -29,7 +29,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     port: 0,
     clock: "manual",
     mode: options.mode ?? "checkpoint",
-    quiet: true,
+    logger: false,
   });
   process.env.DATABASE_URL = database.url;
   process.env.INNGEST_DEV = engine.url;

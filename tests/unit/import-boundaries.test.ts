@@ -16,7 +16,9 @@ function sourceFiles(dir: string): string[] {
 /** Every module specifier a file imports, statically or dynamically, resolved to a repo path when relative. */
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(ROOT, file), "utf8");
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1] ?? "");
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map(
+    (m) => m[1] ?? "",
+  );
   return specifiers.map((spec) => {
     if (spec.startsWith("@/")) return `src/${spec.slice(2)}`;
     if (spec.startsWith(".")) return path.normalize(path.join(path.dirname(file), spec));
@@ -29,7 +31,8 @@ type Rule = { files: (file: string) => boolean; forbidden: RegExp; why: string }
 const RULES: Rule[] = [
   {
     files: (f) => f.startsWith("src/engine/"),
-    forbidden: /^(next|react|drizzle-orm|inngest|@clerk\/|pg$|@neondatabase\/|@electric-sql\/|src\/server|src\/app|inngest\/)/,
+    forbidden:
+      /^(next|react|drizzle-orm|inngest|@clerk\/|pg$|@neondatabase\/|@electric-sql\/|src\/server|src\/app|inngest\/)/,
     why: "src/engine is pure: no framework, database, job SDK or server code",
   },
   {
@@ -44,7 +47,8 @@ const RULES: Rule[] = [
   },
   {
     files: (f) => f.startsWith("src/app/api/") && !f.startsWith("src/app/api/inngest/"),
-    forbidden: /^(drizzle-orm|pg$|@electric-sql\/|@neondatabase\/|src\/server\/db|inngest\/functions|inngest\/local)/,
+    forbidden:
+      /^(drizzle-orm|pg$|@electric-sql\/|@neondatabase\/|src\/server\/db|inngest\/functions|inngest\/local)/,
     why: "route handlers go through src/server use-cases, never the database or functions directly",
   },
   {
@@ -85,7 +89,9 @@ describe("import boundaries", () => {
   });
 
   it("no eval or new Function anywhere in app code", () => {
-    const offenders = FILES.filter((file) => /\beval\(|new Function\(/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    const offenders = FILES.filter((file) =>
+      /\beval\(|new Function\(/.test(readFileSync(path.join(ROOT, file), "utf8")),
+    );
     expect(offenders).toEqual([]);
   });
 });

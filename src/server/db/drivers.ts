@@ -12,7 +12,9 @@ export type DriverChoice =
   | { driver: "pg"; url: string }
   | { driver: "neon"; url: string };
 
-export function chooseDriver(env: Pick<Env, "DATABASE_URL" | "DATABASE_DRIVER" | "PGLITE_DIR">): DriverChoice {
+export function chooseDriver(
+  env: Pick<Env, "DATABASE_URL" | "DATABASE_DRIVER" | "PGLITE_DIR">,
+): DriverChoice {
   const url = env.DATABASE_URL;
   if (!url || env.DATABASE_DRIVER === "pglite") {
     const dir = url?.startsWith("pglite:") ? url.slice("pglite:".length) : env.PGLITE_DIR;
@@ -28,7 +30,9 @@ export function chooseDriver(env: Pick<Env, "DATABASE_URL" | "DATABASE_DRIVER" |
   if (env.DATABASE_DRIVER === "neon") return { driver: "neon", url };
   if (env.DATABASE_DRIVER === "pg") return { driver: "pg", url };
   const host = new URL(url).hostname;
-  return host.endsWith(".neon.tech") || host.endsWith(".neon.build") ? { driver: "neon", url } : { driver: "pg", url };
+  return host.endsWith(".neon.tech") || host.endsWith(".neon.build")
+    ? { driver: "neon", url }
+    : { driver: "pg", url };
 }
 
 /** The migrations folder shared by every driver. */

@@ -11,6 +11,10 @@ export async function checkHealth(): Promise<Health> {
     await db.execute(sql`select 1`);
     return { status: "ok", database: "ok", latencyMs: Math.round(performance.now() - started) };
   } catch {
-    return { status: "degraded", database: "unavailable", latencyMs: Math.round(performance.now() - started) };
+    return {
+      status: "degraded",
+      database: "unavailable",
+      latencyMs: Math.round(performance.now() - started),
+    };
   }
 }

@@ -11,9 +11,17 @@ export type ErrorBody = {
 export function errorResponse(error: unknown, requestId: string): Response {
   if (error instanceof AppError) {
     const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-    log({ requestId, code: error.code, status: error.status, err: error.status >= 500 ? error : undefined }, error.message);
-    const message = error.status >= 500 && error.code === "internal" ? "Internal server error" : error.message;
-    return json({ error: { code: error.code, message, requestId, issues: error.issues } }, error.status, requestId);
+    log(
+      { requestId, code: error.code, status: error.status, err: error.status >= 500 ? error : undefined },
+      error.message,
+    );
+    const message =
+      error.status >= 500 && error.code === "internal" ? "Internal server error" : error.message;
+    return json(
+      { error: { code: error.code, message, requestId, issues: error.issues } },
+      error.status,
+      requestId,
+    );
   }
   if (error instanceof ZodError) {
     // A schema failure that escaped a handler is still the caller's input, not our bug.

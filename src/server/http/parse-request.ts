@@ -26,7 +26,11 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query" | "params"): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: "body" | "query" | "params",
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   if (where === "params") {

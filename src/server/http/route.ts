@@ -34,10 +34,11 @@ type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
  * validation, and error mapping. Handlers receive typed input and return data
  * (sent as JSON) or a Response of their own.
  */
-export function route<P extends AnySchema | undefined = undefined, Q extends AnySchema | undefined = undefined, B extends AnySchema | undefined = undefined>(
-  spec: RouteSpec<P, Q, B>,
-  handler: (ctx: RouteContext<P, Q, B>) => Promise<unknown>,
-) {
+export function route<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>, handler: (ctx: RouteContext<P, Q, B>) => Promise<unknown>) {
   return async (request: Request, context?: NextRouteContext): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? newId("request");
     try {
@@ -45,8 +46,12 @@ export function route<P extends AnySchema | undefined = undefined, Q extends Any
       const caller = await resolveCaller(request);
       const rawParams = context ? await context.params : {};
       const params = (spec.params ? parseWith(spec.params, rawParams, "params") : undefined) as Infer<P>;
-      const query = (spec.query ? parseWith(spec.query, queryObject(request.url), "query") : undefined) as Infer<Q>;
-      const body = (spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined) as Infer<B>;
+      const query = (
+        spec.query ? parseWith(spec.query, queryObject(request.url), "query") : undefined
+      ) as Infer<Q>;
+      const body = (
+        spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined
+      ) as Infer<B>;
       const db = await getDb();
       const result = await handler({ params, query, body, caller, db, requestId, request });
       if (result instanceof Response) {

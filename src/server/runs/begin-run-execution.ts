@@ -25,14 +25,20 @@ export async function beginRunExecution(
   return db.transaction(async (tx) => {
     const [run] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
     if (!run || isTerminalRunStatus(run.status)) return null;
-    const [version] = await tx.select().from(workflowVersions).where(eq(workflowVersions.id, run.workflowVersionId));
+    const [version] = await tx
+      .select()
+      .from(workflowVersions)
+      .where(eq(workflowVersions.id, run.workflowVersionId));
     if (!version) throw new Error(`run ${runId} points at a missing workflow version`);
     const nodes = (version.graph as { nodes: Array<{ id: string; type: string }> }).nodes;
 
     let events: RunEvent[] = [];
     if (run.status === "queued") {
       const now = new Date();
-      await tx.update(runs).set({ status: "running", startedAt: now, lastProgressAt: now }).where(eq(runs.id, runId));
+      await tx
+        .update(runs)
+        .set({ status: "running", startedAt: now, lastProgressAt: now })
+        .where(eq(runs.id, runId));
       await tx
         .insert(runSteps)
         .values(

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
+import { logger } from "@/lib/logger";
 import { inngest } from "../../../inngest/client";
 import { runRequested } from "../../../inngest/events";
-import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
 import { runs } from "../db/schema";
 import { appendRunEvents } from "./append-run-events";
@@ -12,7 +12,10 @@ export type DispatchResult = { ok: true } | { ok: false; error: string };
  * Hands a queued run to Inngest. The event id is the run id, so a resend (by a
  * retrying client or the reconciler) never starts a second execution.
  */
-export async function dispatchRun(db: Database, run: { id: string; workspaceId: string }): Promise<DispatchResult> {
+export async function dispatchRun(
+  db: Database,
+  run: { id: string; workspaceId: string },
+): Promise<DispatchResult> {
   try {
     await inngest.send(runRequested.create({ runId: run.id, workspaceId: run.workspaceId }, { id: run.id }));
   } catch (error) {
@@ -31,7 +34,11 @@ export async function dispatchRun(db: Database, run: { id: string; workspaceId: 
  * A run whose start event could not be sent is failed at once, with a reason,
  * instead of sitting in `queued` where nothing would ever pick it up.
  */
-export async function failUndispatchedRun(db: Database, run: { id: string; workspaceId: string }, reason: string) {
+export async function failUndispatchedRun(
+  db: Database,
+  run: { id: string; workspaceId: string },
+  reason: string,
+) {
   await db.transaction(async (tx) => {
     const now = new Date();
     const [updated] = await tx
@@ -47,7 +54,13 @@ export async function failUndispatchedRun(db: Database, run: { id: string; works
     await appendRunEvents(tx, {
       runId: run.id,
       workspaceId: run.workspaceId,
-      events: [{ type: "run.status", data: { status: "failed", reason: "dispatch_failed" }, dedupeKey: "status:failed" }],
+      events: [
+        {
+          type: "run.status",
+          data: { status: "failed", reason: "dispatch_failed" },
+          dedupeKey: "status:failed",
+        },
+      ],
     });
   });
 }

@@ -27,7 +27,11 @@ export async function finishRunExecution(
         .update(runSteps)
         .set({ status: "skipped" })
         .where(
-          and(eq(runSteps.runId, runId), inArray(runSteps.nodeId, conclusion.skipped), eq(runSteps.status, "pending")),
+          and(
+            eq(runSteps.runId, runId),
+            inArray(runSteps.nodeId, conclusion.skipped),
+            eq(runSteps.status, "pending"),
+          ),
         );
     }
     // Nodes the failure kept from running: they did not fail, they never got a turn.

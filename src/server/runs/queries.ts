@@ -6,7 +6,11 @@ import type { RunDto, RunStepDto } from "./contracts";
 
 /** Reads for routes and pages, all scoped by workspace. */
 
-export async function getRunOrThrow(db: DatabaseOrTransaction, workspaceId: string, runId: string): Promise<Run> {
+export async function getRunOrThrow(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  runId: string,
+): Promise<Run> {
   const [run] = await db
     .select()
     .from(runs)
@@ -15,7 +19,11 @@ export async function getRunOrThrow(db: DatabaseOrTransaction, workspaceId: stri
   return run;
 }
 
-export async function getRunDetail(db: DatabaseOrTransaction, workspaceId: string, runId: string): Promise<RunDto> {
+export async function getRunDetail(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  runId: string,
+): Promise<RunDto> {
   const run = await getRunOrThrow(db, workspaceId, runId);
   const steps = await db
     .select()
@@ -25,11 +33,18 @@ export async function getRunDetail(db: DatabaseOrTransaction, workspaceId: strin
   return toRunDto(run, steps);
 }
 
-export async function listRunEvents(db: DatabaseOrTransaction, workspaceId: string, runId: string, afterSeq = 0) {
+export async function listRunEvents(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  runId: string,
+  afterSeq = 0,
+) {
   return db
     .select()
     .from(runEvents)
-    .where(and(eq(runEvents.runId, runId), eq(runEvents.workspaceId, workspaceId), gt(runEvents.seq, afterSeq)))
+    .where(
+      and(eq(runEvents.runId, runId), eq(runEvents.workspaceId, workspaceId), gt(runEvents.seq, afterSeq)),
+    )
     .orderBy(asc(runEvents.seq));
 }
 

@@ -18,8 +18,14 @@ export async function recordStepStarted(db: Database, ref: StepRef): Promise<Run
   return db.transaction(async (tx) => {
     await tx
       .update(runSteps)
-      .set({ status: "running", attempt: ref.attempt, startedAt: sql`coalesce(${runSteps.startedAt}, now())` })
-      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")));
+      .set({
+        status: "running",
+        attempt: ref.attempt,
+        startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
+      })
+      .where(
+        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
+      );
     return appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,
@@ -50,7 +56,9 @@ export async function recordStepSucceeded(
         finishedAt: sql`now()`,
         durationMs: STEP_DURATION_MS,
       })
-      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")))
+      .where(
+        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
+      )
       .returning({ id: runSteps.id });
     if (updated) {
       await tx
@@ -76,7 +84,11 @@ export async function recordStepSucceeded(
 
 export async function recordStepFailed(
   db: Database,
-  ref: StepRef & { error: { message: string; code?: string; retriable: boolean }; willRetry: boolean; logs: NewRunEvent[] },
+  ref: StepRef & {
+    error: { message: string; code?: string; retriable: boolean };
+    willRetry: boolean;
+    logs: NewRunEvent[];
+  },
 ): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
     await tx
@@ -87,7 +99,9 @@ export async function recordStepFailed(
         error: ref.error,
         ...(ref.willRetry ? {} : { finishedAt: sql`now()`, durationMs: STEP_DURATION_MS }),
       })
-      .where(and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")));
+      .where(
+        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
+      );
     return appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,

@@ -55,7 +55,13 @@ export async function startRun(
       await appendRunEvents(tx, {
         runId: inserted.id,
         workspaceId,
-        events: [{ type: "run.status", data: { status: "queued", version: version.version }, dedupeKey: "status:queued" }],
+        events: [
+          {
+            type: "run.status",
+            data: { status: "queued", version: version.version },
+            dedupeKey: "status:queued",
+          },
+        ],
       });
       return inserted;
     });
@@ -79,7 +85,11 @@ export async function startRun(
   return { run: { runId: run.id, status: "queued" }, created: true };
 }
 
-async function findByIdempotencyKey(db: Database, workspaceId: string, key: string): Promise<Run | undefined> {
+async function findByIdempotencyKey(
+  db: Database,
+  workspaceId: string,
+  key: string,
+): Promise<Run | undefined> {
   const [row] = await db
     .select()
     .from(runs)

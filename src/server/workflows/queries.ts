@@ -18,12 +18,19 @@ export async function getWorkflowOrThrow(db: DatabaseOrTransaction, workspaceId:
   const [workflow] = await db
     .select()
     .from(workflows)
-    .where(and(eq(workflows.id, workflowId), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)));
+    .where(
+      and(eq(workflows.id, workflowId), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)),
+    );
   if (!workflow) throw notFound("Workflow");
   return workflow;
 }
 
-export async function getVersionOrThrow(db: DatabaseOrTransaction, workspaceId: string, workflowId: string, version: number) {
+export async function getVersionOrThrow(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  workflowId: string,
+  version: number,
+) {
   const [row] = await db
     .select()
     .from(workflowVersions)
@@ -39,7 +46,11 @@ export async function getVersionOrThrow(db: DatabaseOrTransaction, workspaceId: 
 }
 
 /** The workflow with its current version, as the detail route answers it. */
-export async function getWorkflowWithCurrentVersion(db: DatabaseOrTransaction, workspaceId: string, workflowId: string) {
+export async function getWorkflowWithCurrentVersion(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  workflowId: string,
+) {
   const workflow = await getWorkflowOrThrow(db, workspaceId, workflowId);
   const version = await getVersionOrThrow(db, workspaceId, workflowId, workflow.currentVersion);
   return { workflow, version };

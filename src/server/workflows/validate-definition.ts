@@ -6,7 +6,10 @@ import { AppError, type ErrorIssue } from "@/lib/errors";
  * Checks a graph (and optional input schema) before anything is written. Every
  * problem is reported with the node and field it concerns.
  */
-export function validateDefinition(graph: unknown, inputSchema: Record<string, unknown> | null | undefined): WorkflowGraph {
+export function validateDefinition(
+  graph: unknown,
+  inputSchema: Record<string, unknown> | null | undefined,
+): WorkflowGraph {
   const result = validateGraph(graph);
   const issues: ErrorIssue[] = [];
   if (!result.ok) {
@@ -34,7 +37,11 @@ export function validateDefinition(graph: unknown, inputSchema: Record<string, u
   }
   if (!result.ok || issues.length > 0) {
     const first = issues[0];
-    throw new AppError("invalid_graph", first ? `Invalid workflow: ${first.message}` : "Invalid workflow", issues);
+    throw new AppError(
+      "invalid_graph",
+      first ? `Invalid workflow: ${first.message}` : "Invalid workflow",
+      issues,
+    );
   }
   return result.graph;
 }

@@ -1,14 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigserial,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { workflows, workflowVersions } from "./workflows";
 import { workspaces } from "./workspaces";
 
@@ -42,7 +33,9 @@ export const runs = pgTable(
     input: jsonb("input").$type<unknown>().notNull(),
     output: jsonb("output").$type<unknown>(),
     error: jsonb("error").$type<RunError | null>(),
-    scope: text("scope", { enum: ["full", "partial"] }).notNull().default("full"),
+    scope: text("scope", { enum: ["full", "partial"] })
+      .notNull()
+      .default("full"),
     fromNodeId: text("from_node_id"),
     sourceRunId: text("source_run_id"),
     idempotencyKey: text("idempotency_key"),

@@ -7,10 +7,16 @@ import { toWorkflowDto } from "@/server/workflows/to-dto";
 import { updateWorkflow } from "@/server/workflows/update-workflow";
 
 export const GET = route({ params: WorkflowParams }, async ({ params, caller, db }) => {
-  const { workflow, version } = await getWorkflowWithCurrentVersion(db, caller.workspaceId, params.workflowId);
+  const { workflow, version } = await getWorkflowWithCurrentVersion(
+    db,
+    caller.workspaceId,
+    params.workflowId,
+  );
   return toWorkflowDto(workflow, version);
 });
 
-export const PUT = route({ params: WorkflowParams, body: UpdateWorkflowBody }, async ({ params, body, caller, db }) =>
-  updateWorkflow(db, { workspaceId: caller.workspaceId, workflowId: params.workflowId, body }),
+export const PUT = route(
+  { params: WorkflowParams, body: UpdateWorkflowBody },
+  async ({ params, body, caller, db }) =>
+    updateWorkflow(db, { workspaceId: caller.workspaceId, workflowId: params.workflowId, body }),
 );

@@ -5,13 +5,16 @@ import { StartRunBody } from "@/server/runs/contracts";
 import { startRun } from "@/server/runs/start-run";
 import { WorkflowParams } from "@/server/workflows/contracts";
 
-export const POST = route({ params: WorkflowParams, body: StartRunBody }, async ({ params, body, caller, db, requestId }) => {
-  const { run, created } = await startRun(db, {
-    workspaceId: caller.workspaceId,
-    workflowId: params.workflowId,
-    body,
-    trigger: "ui",
-  });
-  // A replayed idempotent request answers 200 with the original run.
-  return json(run, created ? 202 : 200, requestId, { location: `/api/runs/${run.runId}` });
-});
+export const POST = route(
+  { params: WorkflowParams, body: StartRunBody },
+  async ({ params, body, caller, db, requestId }) => {
+    const { run, created } = await startRun(db, {
+      workspaceId: caller.workspaceId,
+      workflowId: params.workflowId,
+      body,
+      trigger: "ui",
+    });
+    // A replayed idempotent request answers 200 with the original run.
+    return json(run, created ? 202 : 200, requestId, { location: `/api/runs/${run.runId}` });
+  },
+);
