@@ -44,6 +44,29 @@ describe("workflow and run API (pglite)", () => {
     expect(example.body.graph.nodes.length).toBeGreaterThan(5);
   });
 
+  it("runs the seeded example to success with every node's output stored", async () => {
+    const started = await stack().api<{ runId: string }>("POST", "/api/workflows/wf_example/runs", {
+      input: { name: "Ada Lovelace", appUrl: stack().app.url },
+    });
+    expect(started.status).toBe(202);
+    await stack().engine.drain();
+    const run = await stack().api<{
+      status: string;
+      output: { value: string };
+      steps: Array<{ nodeId: string; status: string; output: unknown }>;
+    }>("GET", `/api/runs/${started.body.runId}`);
+    expect(run.body.status).toBe("succeeded");
+    expect(run.body.output.value).toBe(
+      "What a long name, Ada Lovelace. (20 characters; health check answered 200)",
+    );
+    const byNode = Object.fromEntries(run.body.steps.map((s) => [s.nodeId, s]));
+    for (const id of ["greet", "stats", "health", "long-name", "pause", "long-reply", "summary"]) {
+      expect(byNode[id]?.status, id).toBe("succeeded");
+      expect(byNode[id]?.output, id).not.toBeNull();
+    }
+    expect(byNode["short-reply"]?.status).toBe("skipped");
+  });
+
   it("creates a workflow, saves new versions with PUT, and pins runs to the version they started on", async () => {
     const created = await stack().api<{ id: string; version: number }>("POST", "/api/workflows", {
       name: "pinned",
