@@ -1,0 +1,120 @@
+import type { EngineClock } from "./clock";
+import { parseDurationMs } from "./duration";
+import { DEDUP_WINDOW_MS, type EventStore } from "./event-store";
+import type { Executor } from "./executor";
+import { evaluateExpression, matchesExpression } from "./expression";
+import { HttpError } from "./http-util";
+import { eventNameMatches, type FunctionRegistry, type RegisteredFunction } from "./registry";
+import { isTerminal } from "./run-state";
+import type { EngineLogger, EventPayload, IncomingEvent, LocalEvent } from "./types";
+import type { Waits } from "./waits";
+
+/**
+ * What happens when an event arrives: dedup, then (in this order) resume
+ * runs waiting for it, cancel runs whose `cancelOn` matches, and start a run
+ * of every function it triggers (minus `idempotency` repeats).
+ */
+export class EventIntake {
+  readonly #idempotencyKeys = new Map<string, number>();
+
+  constructor(
+    private readonly d: {
+      store: EventStore;
+      registry: FunctionRegistry;
+      executor: Executor;
+      waits: Waits;
+      clock: EngineClock;
+      logger: EngineLogger;
+    },
+  ) {}
+
+  /** Accept events as `POST /e/:key` does; returns their internal ids. */
+  send(input: unknown, seedHeader?: string): string[] {
+    const events = (Array.isArray(input) ? input : [input]).map(toIncoming);
+    return events.map((event, index) => {
+      const seed = seedHeader ? { header: seedHeader, index } : undefined;
+      const { stored, duplicate } = this.d.store.accept(event, this.d.clock.now(), seed);
+      if (!duplicate) this.dispatch(stored);
+      return stored.internalId;
+    });
+  }
+
+  /** Emit an engine-made event (`inngest/function.failed` …); never re-triggers its source. */
+  emitInternal(payload: Omit<EventPayload, "id" | "ts">, sourceFunctionId: string): void {
+    this.dispatch(this.d.store.record(payload, this.d.clock.now()), sourceFunctionId);
+  }
+
+  dispatch(stored: LocalEvent, excludeFunctionId?: string): void {
+    const event = stored.payload;
+    this.d.waits.onEvent(event);
+    this.#cancelMatching(event);
+    for (const fn of this.d.registry.triggeredBy(event)) {
+      if (fn.id === excludeFunctionId || this.#isRepeat(fn, event)) continue;
+      stored.runIds.push(this.d.executor.start(fn, stored.internalId, event).id);
+    }
+  }
+
+  #cancelMatching(event: EventPayload) {
+    const now = this.d.clock.now();
+    for (const run of this.d.executor.runs.values()) {
+      if (isTerminal(run.status)) continue;
+      const fn = this.d.registry.get(run.functionId);
+      const rule = fn?.cancel.find((candidate) => {
+        if (!eventNameMatches(candidate.event, event.name)) return false;
+        const window = candidate.timeout ? parseDurationMs(candidate.timeout) : undefined;
+        if (window !== undefined && now - run.startedAt > window) return false;
+        return !candidate.if || this.#matches(candidate.if, { event: run.event, async: event });
+      });
+      if (rule) this.d.executor.cancel(run.id);
+    }
+  }
+
+  /** `idempotency`: one run per function and key value per 24 hours. */
+  #isRepeat(fn: RegisteredFunction, event: EventPayload): boolean {
+    if (!fn.idempotency) return false;
+    let value: unknown;
+    try {
+      value = evaluateExpression(fn.idempotency, { event });
+    } catch (err) {
+      this.d.logger.warn(`[inngest-local] ${fn.id} idempotency: ${(err as Error).message}`);
+      return false;
+    }
+    const key = `${fn.id}:${JSON.stringify(value ?? null)}`;
+    const now = this.d.clock.now();
+    const until = this.#idempotencyKeys.get(key);
+    if (until !== undefined && until > now) return true;
+    this.#idempotencyKeys.set(key, now + DEDUP_WINDOW_MS);
+    return false;
+  }
+
+  #matches(expression: string, scope: Record<string, unknown>): boolean {
+    try {
+      return matchesExpression(expression, scope);
+    } catch (err) {
+      this.d.logger.warn(`[inngest-local] cancelOn: ${(err as Error).message}`);
+      return false;
+    }
+  }
+}
+
+function toIncoming(value: unknown): IncomingEvent {
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new HttpError(400, "Each event must be an object");
+  const event = value as Record<string, unknown>;
+  if (typeof event.name !== "string" || !event.name)
+    throw new HttpError(400, "Each event needs a non-empty name");
+  if (
+    event.data !== undefined &&
+    (typeof event.data !== "object" || event.data === null || Array.isArray(event.data))
+  ) {
+    throw new HttpError(400, `Event "${event.name}": data must be an object`);
+  }
+  return {
+    name: event.name,
+    data: event.data as Record<string, unknown> | undefined,
+    id: typeof event.id === "string" && event.id ? event.id : undefined,
+    ts: typeof event.ts === "number" ? event.ts : undefined,
+    v: typeof event.v === "string" ? event.v : undefined,
+    user: event.user && typeof event.user === "object" ? (event.user as Record<string, unknown>) : undefined,
+  };
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HttpError, parseJsonLoose, readBody, sendJson } from "./http-util";
+import type { RouteDeps } from "./routes";
+
+/**
+ * `POST /v1/realtime/publish?channel=&topic=&run_id=`. The SDK sends JSON
+ * data, but a string payload goes out raw (not JSON-quoted), so the body is
+ * parsed as JSON when it is JSON and kept as text otherwise. A `text/stream`
+ * body (a ReadableStream payload) becomes datastream-start / chunk* /
+ * datastream-end messages, as Inngest sends them.
+ */
+export async function handlePublish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  d: Pick<RouteDeps, "hub" | "executor">,
+): Promise<void> {
+  const channel = url.searchParams.get("channel") ?? "";
+  const topics = url.searchParams.getAll("topic");
+  if (!channel || topics.length === 0) throw new HttpError(400, "channel and topic are required");
+  const runId = url.searchParams.get("run_id") ?? undefined;
+  const base = { channel, run_id: runId, fn_id: runId ? d.executor.runs.get(runId)?.functionId : undefined };
+
+  if ((req.headers["content-type"] ?? "").startsWith("text/stream")) {
+    const streamId = randomUUID();
+    for (const topic of topics) d.hub.publish({ ...base, topic, kind: "datastream-start", data: streamId });
+    for await (const chunk of req) {
+      const data = Buffer.isBuffer(chunk) ? chunk.toString("utf8") : String(chunk);
+      for (const topic of topics) d.hub.publish({ ...base, topic, kind: "chunk", data, stream_id: streamId });
+    }
+    for (const topic of topics) d.hub.publish({ ...base, topic, kind: "datastream-end", data: streamId });
+    return sendJson(res, 200, {});
+  }
+
+  const text = await readBody(req);
+  const data = text === "" ? null : parseJsonLoose(text);
+  for (const topic of topics) d.hub.publish({ ...base, topic, kind: "data", data });
+  sendJson(res, 200, {});
+}

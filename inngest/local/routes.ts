@@ -1,0 +1,192 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import type { EngineClock } from "./clock";
+import type { EventIntake } from "./event-intake";
+import type { EventStore } from "./event-store";
+import type { Executor } from "./executor";
+import { HttpError, readJson, sendJson } from "./http-util";
+import { handlePublish } from "./publish-route";
+import type { RealtimeHub } from "./realtime-hub";
+import { grantsFromRequest, mintToken } from "./realtime-token";
+import { FunctionConfigListSchema, type FunctionRegistry } from "./registry";
+import { restEvent, restRun } from "./rest-views";
+import { snapshotRun } from "./run-state";
+import type { OutgoingOp } from "./types";
+import type { WorkTracker } from "./work-tracker";
+
+/**
+ * The engine's HTTP surface: the APIs the SDK calls (events, register,
+ * checkpoint, realtime, state fetch) plus a small read API for tests, scripts
+ * and the local UI.
+ */
+
+export type RouteDeps = {
+  intake: EventIntake;
+  executor: Executor;
+  registry: FunctionRegistry;
+  store: EventStore;
+  hub: RealtimeHub;
+  realtimeSecret: string;
+  clock: EngineClock;
+  tracker: WorkTracker;
+};
+
+type Params = Record<string, string>;
+type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => Promise<void> | void;
+type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
+
+const RegisterBodySchema = z.looseObject({
+  url: z.string(),
+  appName: z.string(),
+  functions: FunctionConfigListSchema,
+});
+const CheckpointBodySchema = z.looseObject({
+  qi_id: z.string().optional(),
+  steps: z.array(z.unknown()).default([]),
+});
+
+function route(method: string, path: string, handler: Handler): Route {
+  const keys: string[] = [];
+  const pattern = new RegExp(
+    `^${path.replace(/:(\w+)/g, (_, key: string) => {
+      keys.push(key);
+      return "([^/]+)";
+    })}/?$`,
+  );
+  return { method, pattern, keys, handler };
+}
+
+export function createRouter(d: RouteDeps) {
+  const runOr404 = (runId: string) => {
+    const run = d.executor.runs.get(runId);
+    if (!run) throw new HttpError(404, `Run ${runId} not found`);
+    return run;
+  };
+
+  const routes: Route[] = [
+    route("GET", "/", (_req, res) => sendJson(res, 200, { status: "ok", engine: "inngest-local" })),
+    route("GET", "/health", (_req, res) => sendJson(res, 200, { status: "ok" })),
+    route("GET", "/dev", (_req, res) =>
+      sendJson(res, 200, {
+        version: "inngest-local",
+        authed: false,
+        startOpts: { autodiscover: false, urls: d.registry.apps().map((app) => app.url) },
+        functions: d.registry
+          .functions()
+          .map(({ id, name, appId, triggers }) => ({ id, name, appId, triggers })),
+        handlers: [],
+      }),
+    ),
+
+    route("POST", "/e/:eventKey", async (req, res) => {
+      const seed = req.headers["x-inngest-event-id-seed"];
+      const ids = d.intake.send(await readJson(req), typeof seed === "string" ? seed : undefined);
+      sendJson(res, 200, { ids, status: 200 });
+    }),
+
+    route("POST", "/fn/register", async (req, res) => {
+      const body = RegisterBodySchema.safeParse(await readJson(req));
+      if (!body.success) throw new HttpError(400, `Invalid register body: ${body.error.message}`);
+      d.registry.register(body.data.appName, body.data.url, body.data.functions, d.clock.now());
+      sendJson(res, 200, { ok: true, modified: true });
+    }),
+
+    route("POST", "/v1/checkpoint/:runId/async", async (req, res, params) => {
+      const body = CheckpointBodySchema.safeParse(await readJson(req));
+      if (!body.success) throw new HttpError(400, `Invalid checkpoint body: ${body.error.message}`);
+      const ops = body.data.steps.filter(
+        (op): op is OutgoingOp => !!op && typeof op === "object" && "op" in op,
+      );
+      const status = d.executor.acceptCheckpoint(params.runId ?? "", body.data.qi_id, ops);
+      sendJson(res, status, status === 200 ? {} : { error: "stale or unknown run", status });
+    }),
+    route("POST", "/v1/checkpoint", notSupported("Durable Endpoints (sync checkpointing)")),
+    route("POST", "/v1/checkpoint/:runId/steps", notSupported("Durable Endpoints (sync checkpointing)")),
+
+    route("GET", "/v0/runs/:runId/actions", (_req, res, params) =>
+      sendJson(res, 200, Object.fromEntries(runOr404(params.runId ?? "").state)),
+    ),
+    route("GET", "/v0/runs/:runId/batch", (_req, res, params) =>
+      sendJson(res, 200, runOr404(params.runId ?? "").events),
+    ),
+
+    route("POST", "/v1/realtime/publish", (req, res, _params, url) => handlePublish(req, res, url, d)),
+    route("POST", "/v1/realtime/token", async (req, res) => {
+      const grants = grantsFromRequest(await readJson(req));
+      if (!grants)
+        throw new HttpError(400, "Expected [{ channel, name?, topics?, kind }] with at least one channel");
+      sendJson(res, 200, { jwt: mintToken(grants, d.realtimeSecret, d.clock.now()) });
+    }),
+
+    route("POST", "/v1/runs/:runId/metadata", (_req, res) => sendJson(res, 200, {})),
+    route("GET", "/v1/runs", (_req, res, _params, url) => {
+      const status = url.searchParams.get("status");
+      const runs = [...d.executor.runs.values()]
+        .map(snapshotRun)
+        .filter((run) => !status || run.status === status);
+      sendJson(res, 200, { data: runs.map(restRun) });
+    }),
+    route("GET", "/v1/runs/:runId", (_req, res, params) =>
+      sendJson(res, 200, { data: restRun(snapshotRun(runOr404(params.runId ?? ""))) }),
+    ),
+    route("DELETE", "/v1/runs/:runId", (_req, res, params) => {
+      const run = runOr404(params.runId ?? "");
+      d.executor.cancel(run.id);
+      sendJson(res, 200, { data: restRun(snapshotRun(run)) });
+    }),
+    route("GET", "/v1/events", (_req, res, _params, url) => {
+      const name = url.searchParams.get("name");
+      const events = d.store.list().filter((event) => !name || event.payload.name === name);
+      sendJson(res, 200, { data: events.map(restEvent) });
+    }),
+    route("GET", "/v1/events/:eventId", (_req, res, params) => {
+      const event = d.store.get(params.eventId ?? "");
+      if (!event) throw new HttpError(404, `Event ${params.eventId} not found`);
+      sendJson(res, 200, { data: restEvent(event) });
+    }),
+    route("GET", "/v1/events/:eventId/runs", (_req, res, params) => {
+      const event = d.store.get(params.eventId ?? "");
+      const runs = (event?.runIds ?? []).flatMap((id) => {
+        const run = d.executor.runs.get(id);
+        return run ? [restRun(snapshotRun(run))] : [];
+      });
+      sendJson(res, 200, { data: runs });
+    }),
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const done = d.tracker.begin();
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          "access-control-allow-origin": "*",
+          "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
+          "access-control-allow-headers": "*",
+        });
+        return void res.end();
+      }
+      for (const candidate of routes) {
+        const match = candidate.method === req.method ? candidate.pattern.exec(url.pathname) : null;
+        if (!match) continue;
+        const params: Params = {};
+        candidate.keys.forEach((key, i) => {
+          params[key] = decodeURIComponent(match[i + 1] ?? "");
+        });
+        return await candidate.handler(req, res, params, url);
+      }
+      throw new HttpError(404, `No route for ${req.method} ${url.pathname}`);
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (!res.headersSent) sendJson(res, status, { error: (err as Error).message, status });
+      else res.end();
+    } finally {
+      done();
+    }
+  };
+}
+
+function notSupported(what: string): Handler {
+  return (_req, res) =>
+    sendJson(res, 501, { error: `${what} is not supported by the local engine`, status: 501 });
+}

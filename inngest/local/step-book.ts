@@ -1,0 +1,76 @@
+import type { EngineClock } from "./clock";
+import { checkStepLimits } from "./limits";
+import { historyFor, isTerminal, type Run, stepName } from "./run-state";
+import { toSerializedError } from "./sdk-client";
+import type { MemoizedStep, OutgoingOp, SerializedError, StepStatus } from "./types";
+
+const WAITING_STATUS: Record<string, StepStatus> = {
+  Sleep: "Sleeping",
+  WaitForEvent: "Waiting",
+  InvokeFunction: "Invoking",
+};
+
+/**
+ * Memoized step state plus the per-step history tests and the UI read.
+ * Enforces the per-step limits; a breach ends the run through `fail`.
+ */
+export class StepBook {
+  constructor(
+    private readonly clock: EngineClock,
+    private readonly fail: (run: Run, error: SerializedError) => void,
+  ) {}
+
+  /** Note a step the run now waits for (planned step, sleep, wait, invoke). */
+  plan(run: Run, op: OutgoingOp): void {
+    const step = historyFor(run, op, this.clock.now(), WAITING_STATUS[op.op] ?? "Running");
+    step.op = op.op === "StepPlanned" ? "StepRun" : op.op;
+    run.outstanding.add(op.id);
+    if (op.opts?.parallelMode === "race") run.raceOps.add(op.id);
+  }
+
+  /**
+   * Memoize a step result. Returns false when the run has ended (already, or
+   * now because a limit was hit) so callers stop processing.
+   * `countsAsAttempt`: the result comes from the step body running once more.
+   */
+  memoize(run: Run, op: OutgoingOp, memo: MemoizedStep, countsAsAttempt = true): boolean {
+    if (isTerminal(run.status)) return false;
+    const isNew = !run.state.has(op.id);
+    const breach = checkStepLimits(memo, stepName(op), isNew, run.state.size);
+    if (breach) {
+      this.fail(run, breach);
+      return false;
+    }
+
+    const step = historyFor(run, op, this.clock.now());
+    if (op.op === "StepRun" || op.op === "StepFailed") step.op = "StepRun";
+    if (isNew && countsAsAttempt && (op.op === "StepRun" || op.op === "StepFailed")) step.attempts++;
+    step.endedAt = this.clock.now();
+    if (memo.type === "data") {
+      step.status = "Completed";
+      step.output = memo.data;
+      delete step.error;
+    } else {
+      step.status = "Failed";
+      step.error = memo.error;
+    }
+
+    run.state.set(op.id, memo);
+    if (isNew) run.stack.push(op.id);
+    run.outstanding.delete(op.id);
+    run.raceOps.delete(op.id);
+    return true;
+  }
+
+  /** A step body threw a retriable error: count the attempt, keep the step open. */
+  recordAttemptError(run: Run, op: OutgoingOp, error: SerializedError): void {
+    const step = historyFor(run, op, this.clock.now());
+    step.op = "StepRun";
+    step.attempts++;
+    step.error = error;
+  }
+
+  errorOf(op: OutgoingOp): SerializedError {
+    return toSerializedError(op.error ?? op.data ?? { message: `Step "${stepName(op)}" failed` });
+  }
+}

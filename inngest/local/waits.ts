@@ -1,0 +1,173 @@
+import type { EngineClock, TimerHandle } from "./clock";
+import { resolveDeadline } from "./duration";
+import type { Executor, WaitStarter } from "./executor";
+import { matchesExpression } from "./expression";
+import type { FunctionRegistry } from "./registry";
+import { isTerminal, type Run } from "./run-state";
+import type { EngineLogger, EventPayload, LocalEvent, OutgoingOp } from "./types";
+
+/**
+ * Ops the executor (not the SDK) resolves later: Sleep (timer → null),
+ * WaitForEvent (matching event → the event, timeout → null) and
+ * InvokeFunction (child run → its output or error, timeout → error).
+ */
+
+type Waiter = { runId: string; stepId: string; event: string; condition?: string; timer?: TimerHandle };
+
+export type WaitsDeps = {
+  clock: EngineClock;
+  logger: EngineLogger;
+  registry: FunctionRegistry;
+  executor: Executor;
+  /** Store the `inngest/function.invoked` event that starts a child run. */
+  recordEvent: (payload: Omit<EventPayload, "id" | "ts">) => LocalEvent;
+};
+
+export class Waits implements WaitStarter {
+  #waiters: Waiter[] = [];
+  readonly #invokeTimers = new Map<string, TimerHandle>();
+
+  constructor(private readonly d: WaitsDeps) {}
+
+  start(run: Run, op: OutgoingOp): void {
+    if (op.op === "Sleep") this.#sleep(run, op);
+    else if (op.op === "WaitForEvent") this.#waitForEvent(run, op);
+    else if (op.op === "InvokeFunction") this.#invoke(run, op);
+  }
+
+  forget(run: Run): void {
+    this.#waiters = this.#waiters.filter((waiter) => waiter.runId !== run.id);
+  }
+
+  /** Offer an incoming event to every run waiting for it. */
+  onEvent(event: EventPayload): void {
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.event !== event.name) continue;
+      const run = this.d.executor.runs.get(waiter.runId);
+      if (!run || isTerminal(run.status)) continue;
+      if (waiter.condition && !this.#matches(waiter.condition, run.event, event)) continue;
+      this.#waiters = this.#waiters.filter((other) => other !== waiter);
+      if (waiter.timer) this.#clear(run, waiter.timer);
+      this.d.executor.resume(run, waiter.stepId, { type: "data", data: event });
+    }
+  }
+
+  /** A run ended: hand its result to the parent's `step.invoke`. */
+  onRunFinished(child: Run): void {
+    if (!child.parent) return;
+    const parent = this.d.executor.runs.get(child.parent.runId);
+    if (!parent) return;
+    const key = `${parent.id}/${child.parent.stepId}`;
+    const timer = this.#invokeTimers.get(key);
+    if (timer) this.#clear(parent, timer);
+    this.#invokeTimers.delete(key);
+    const error = child.error ?? {
+      name: "Error",
+      message: `Invoked run ${child.id} ended as ${child.status}`,
+    };
+    this.d.executor.resume(
+      parent,
+      child.parent.stepId,
+      child.status === "Completed" ? { type: "data", data: child.output ?? null } : { type: "error", error },
+    );
+  }
+
+  #sleep(run: Run, op: OutgoingOp) {
+    const spec = op.opts?.duration ?? op.name;
+    const at = resolveDeadline(spec, this.d.clock.now());
+    if (at === undefined) {
+      const message = `step.sleep "${op.userland?.id ?? op.id}": cannot read duration ${JSON.stringify(spec)}`;
+      return this.d.executor.finish(run, "Failed", { error: { name: "Error", message } });
+    }
+    this.#timer(run, at, () => this.d.executor.resume(run, op.id, { type: "data", data: null }));
+  }
+
+  #waitForEvent(run: Run, op: OutgoingOp) {
+    const opts = op.opts ?? {};
+    const event = typeof opts.event === "string" ? opts.event : op.name;
+    if (!event) {
+      const message = `step.waitForEvent "${op.userland?.id ?? op.id}" names no event`;
+      return this.d.executor.finish(run, "Failed", { error: { name: "Error", message } });
+    }
+    const waiter: Waiter = {
+      runId: run.id,
+      stepId: op.id,
+      event,
+      condition: typeof opts.if === "string" ? opts.if : undefined,
+    };
+    const at = resolveDeadline(opts.timeout, this.d.clock.now());
+    if (at !== undefined) {
+      waiter.timer = this.#timer(run, at, () => {
+        this.#waiters = this.#waiters.filter((other) => other !== waiter);
+        this.d.executor.resume(run, op.id, { type: "data", data: null });
+      });
+    }
+    this.#waiters.push(waiter);
+  }
+
+  #invoke(run: Run, op: OutgoingOp) {
+    const opts = op.opts ?? {};
+    const functionId = typeof opts.function_id === "string" ? opts.function_id : "";
+    const fn = this.d.registry.get(functionId);
+    if (!fn) {
+      const message = `Could not invoke "${functionId}": no function with that id is synced`;
+      return this.d.executor.resume(run, op.id, { type: "error", error: { name: "Error", message } });
+    }
+    const payload = (opts.payload ?? {}) as { data?: Record<string, unknown>; v?: string };
+    // Inngest adds `_inngest` to the child's event data; keep it so the app
+    // sees locally what it will see in production.
+    const stored = this.d.recordEvent({
+      name: "inngest/function.invoked",
+      data: {
+        ...(payload.data ?? {}),
+        _inngest: {
+          source_app_id: run.appId,
+          source_fn_id: run.functionId,
+          source_run_id: run.id,
+          invoke_correlation_id: `${run.id}.${op.id}`,
+        },
+      },
+      ...(payload.v === undefined ? {} : { v: payload.v }),
+    });
+    const at = resolveDeadline(opts.timeout, this.d.clock.now());
+    if (at !== undefined) {
+      const message = "Timed out waiting for invoked function to complete";
+      const timer = this.#timer(run, at, () => {
+        this.#invokeTimers.delete(`${run.id}/${op.id}`);
+        this.d.executor.resume(run, op.id, {
+          type: "error",
+          error: { name: "InngestInvokeTimeoutError", message },
+        });
+      });
+      this.#invokeTimers.set(`${run.id}/${op.id}`, timer);
+    }
+    const child = this.d.executor.start(fn, stored.internalId, stored.payload, {
+      runId: run.id,
+      stepId: op.id,
+    });
+    stored.runIds.push(child.id);
+  }
+
+  #matches(condition: string, original: EventPayload, incoming: EventPayload): boolean {
+    try {
+      return matchesExpression(condition, { event: original, async: incoming });
+    } catch (err) {
+      this.d.logger.warn(`[inngest-local] waitForEvent: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  #timer(run: Run, at: number, fire: () => void): TimerHandle {
+    const timer = this.d.clock.setTimer(at, () => {
+      run.timers.delete(timer);
+      fire();
+    });
+    run.timers.add(timer);
+    return timer;
+  }
+
+  #clear(run: Run, timer: TimerHandle) {
+    this.d.clock.clearTimer(timer);
+    run.timers.delete(timer);
+  }
+}
