@@ -54,6 +54,8 @@ const EnvSchema = z
      */
     STEPWISE_EMBEDDED: booleanish.default(false),
     VERCEL: z.string().optional(),
+    /** Set by Next while it builds; secrets are checked when the server starts, not at build time. */
+    NEXT_PHASE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.STEPWISE_EMBEDDED && env.VERCEL) {
@@ -64,6 +66,7 @@ const EnvSchema = z
       });
     }
     if (env.NODE_ENV !== "production" || env.STEPWISE_EMBEDDED) return;
+    if (env.NEXT_PHASE === "phase-production-build") return;
     // Production fails closed: each of these would otherwise degrade silently.
     const required: Array<[keyof typeof env, string]> = [
       ["DATABASE_URL", "a Postgres (Neon) connection string is required in production"],

@@ -92,3 +92,10 @@ describe("env: a production build on the embedded defaults", () => {
     );
   });
 });
+
+describe("env: building for production", () => {
+  it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
+    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(3);
+  });
+});
