@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { edge, fanOutGraph, get, node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
 import { type StackOptions, useStack } from "../helpers/stack";
@@ -22,7 +23,19 @@ type RunBody = {
  * The foundation, end to end: real route handlers → local engine → /api/inngest
  * (the unmodified SDK) → database. Shared by every driver × execution mode.
  */
+/** Waits for an asynchronous delivery (a realtime message over a socket); bounded, no fixed sleep. */
+async function until(check: () => boolean, timeoutMs = 3_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for a delivery");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export function defineRunFlowSuite(options: StackOptions) {
+  // Node 20 has no global WebSocket; the SDK's realtime subscriber needs one.
+  (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
   describe(`runs end to end (${options.driver}, ${options.mode} mode)`, () => {
     const stack = useStack(options);
     let server: CountingServer;
@@ -158,6 +171,44 @@ export function defineRunFlowSuite(options: StackOptions) {
       expect(run.status).toBe("succeeded");
       expect(step(run, "wait").output).toEqual({ delayedMs: 3_600_000 });
       expect(server.hits("/ok/after")).toBe(1);
+    });
+
+    it("publishes every stored event of a run to the run's realtime channel", async () => {
+      const { inngest } = await import("../../inngest/client");
+      const { runChannel } = await import("../../inngest/channels");
+      const { subscribe } = await import("inngest/realtime");
+      const workflowId = await createWorkflow({
+        nodes: [node("wait", "delay", { duration: "1m" }), node("after", "text", { template: "done" })],
+        edges: [edge("wait", "after")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.settle();
+
+      // Subscribed while the run sleeps: everything after the wait must arrive live.
+      const received: Array<{ seq: number; type: string }> = [];
+      const subscription = await subscribe({
+        app: inngest,
+        channel: runChannel({ runId }),
+        topics: ["events"],
+        onMessage: (message: { data: { seq: number; type: string } }) => void received.push(message.data),
+      });
+      try {
+        await stack().engine.clock.advance(60_000);
+        await stack().engine.settle();
+        // Before the subscription: queued and running. The delay node's own step runs after its sleep.
+        const stored = (await runEvents(runId)).filter((e) => e.seq > 2);
+        expect(stored.map((e) => `${e.type}:${e.nodeId ?? ""}`)).toEqual([
+          "step.started:wait",
+          "step.completed:wait",
+          "step.started:after",
+          "step.completed:after",
+          "run.status:",
+        ]);
+        await until(() => received.length >= stored.length);
+        expect(received.map((m) => [m.seq, m.type])).toEqual(stored.map((e) => [e.seq, e.type]));
+      } finally {
+        subscription.close();
+      }
     });
 
     it("fails the run with the failing node when a node fails for good, without retrying a 4xx", async () => {

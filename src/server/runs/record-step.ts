@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import { type RunEvent, runSteps, runs } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "./append-run-events";
 
@@ -14,6 +14,15 @@ const STEP_DURATION_MS = sql<number>`(extract(epoch from (now() - coalesce(${run
 
 type StepRef = { runId: string; workspaceId: string; nodeId: string; attempt: number };
 
+/** The node's step row, unless it already succeeded: a late, duplicated attempt must not overwrite a success. */
+function unfinishedStep(ref: StepRef) {
+  return and(
+    eq(runSteps.runId, ref.runId),
+    eq(runSteps.nodeId, ref.nodeId),
+    ne(runSteps.status, "succeeded"),
+  );
+}
+
 export async function recordStepStarted(db: Database, ref: StepRef): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
     await tx
@@ -23,9 +32,7 @@ export async function recordStepStarted(db: Database, ref: StepRef): Promise<Run
         attempt: ref.attempt,
         startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
       })
-      .where(
-        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
-      );
+      .where(unfinishedStep(ref));
     return appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,
@@ -56,9 +63,7 @@ export async function recordStepSucceeded(
         finishedAt: sql`now()`,
         durationMs: STEP_DURATION_MS,
       })
-      .where(
-        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
-      )
+      .where(unfinishedStep(ref))
       .returning({ id: runSteps.id });
     if (updated) {
       await tx
@@ -66,18 +71,11 @@ export async function recordStepSucceeded(
         .set({ nodesSucceeded: sql`${runs.nodesSucceeded} + 1` })
         .where(eq(runs.id, ref.runId));
     }
-    return appendRunEvents(tx, {
-      runId: ref.runId,
-      workspaceId: ref.workspaceId,
-      events: [
-        ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
-        {
-          type: "step.completed",
-          nodeId: ref.nodeId,
-          data: { attempt: ref.attempt, output: ref.output ?? null },
-          dedupeKey: `completed:${ref.nodeId}`,
-        },
-      ],
+    return appendAttemptEvents(tx, ref, {
+      type: "step.completed",
+      nodeId: ref.nodeId,
+      data: { attempt: ref.attempt, output: ref.output ?? null },
+      dedupeKey: `completed:${ref.nodeId}`,
     });
   });
 }
@@ -99,21 +97,24 @@ export async function recordStepFailed(
         error: ref.error,
         ...(ref.willRetry ? {} : { finishedAt: sql`now()`, durationMs: STEP_DURATION_MS }),
       })
-      .where(
-        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), ne(runSteps.status, "succeeded")),
-      );
-    return appendRunEvents(tx, {
-      runId: ref.runId,
-      workspaceId: ref.workspaceId,
-      events: [
-        ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
-        {
-          type: "step.failed",
-          nodeId: ref.nodeId,
-          data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
-          dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
-        },
-      ],
+      .where(unfinishedStep(ref));
+    return appendAttemptEvents(tx, ref, {
+      type: "step.failed",
+      nodeId: ref.nodeId,
+      data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
+      dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
     });
+  });
+}
+
+/** The log lines an attempt produced, then the event that ends the attempt. */
+function appendAttemptEvents(tx: Transaction, ref: StepRef & { logs: NewRunEvent[] }, closing: NewRunEvent) {
+  return appendRunEvents(tx, {
+    runId: ref.runId,
+    workspaceId: ref.workspaceId,
+    events: [
+      ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
+      closing,
+    ],
   });
 }
