@@ -190,7 +190,9 @@ export function defineRunFlowSuite(options: StackOptions) {
         app: inngest,
         channel: runChannel({ runId }),
         topics: ["events"],
-        onMessage: (message: { data: { seq: number; type: string } }) => void received.push(message.data),
+        onMessage: (message: { kind?: string; data: unknown }) => {
+          if (message.kind === "data") received.push(message.data as { seq: number; type: string });
+        },
       });
       try {
         await stack().engine.clock.advance(60_000);
