@@ -1,11 +1,11 @@
 import { connection } from "next/server";
-import { resolveCaller } from "@/server/auth/resolve-caller";
+import { resolveSessionCaller } from "@/server/auth/resolve-session-caller";
 import { getDb } from "@/server/db/client";
 import { listWorkflows } from "@/server/workflows/queries";
 
 export default async function HomePage() {
   await connection();
-  const caller = await resolveCaller(new Request("http://localhost/"));
+  const caller = await resolveSessionCaller();
   const workflows = await listWorkflows(await getDb(), caller.workspaceId, 50);
   return (
     <main>

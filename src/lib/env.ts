@@ -41,6 +41,25 @@ const EnvSchema = z
     /** Seconds a checkpointed request may run before handing back to Inngest; keep under the platform limit. */
     INNGEST_CHECKPOINT_MAX_RUNTIME_S: z.coerce.number().int().min(1).max(800).default(240),
 
+    /** Clerk: all of publishable + secret key switch sign-in on; none of them means local mode (never in production). */
+    NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().trim().optional(),
+    CLERK_SECRET_KEY: z.string().trim().optional(),
+    /** PEM public key (SPKI) that verifies session tokens without a network call; `\n` escapes allowed. */
+    CLERK_JWT_KEY: z
+      .string()
+      .optional()
+      .transform((value) => value?.replace(/\\n/g, "\n")),
+    /** Comma-separated origins whose session tokens are accepted (the `azp` claim). */
+    CLERK_AUTHORIZED_PARTIES: z
+      .string()
+      .optional()
+      .transform((value) =>
+        value
+          ?.split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+
     RUN_INPUT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -58,6 +77,21 @@ const EnvSchema = z
     NEXT_PHASE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
+    const clerkKeys = [env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY, env.CLERK_SECRET_KEY].filter(Boolean).length;
+    if (clerkKeys === 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.CLERK_SECRET_KEY ? "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" : "CLERK_SECRET_KEY"],
+        message: "set both Clerk keys to turn sign-in on, or neither for local mode",
+      });
+    }
+    if (env.CLERK_JWT_KEY && !env.CLERK_JWT_KEY.includes("BEGIN PUBLIC KEY")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLERK_JWT_KEY"],
+        message: "must be a PEM public key (-----BEGIN PUBLIC KEY-----)",
+      });
+    }
     if (env.STEPWISE_EMBEDDED && env.VERCEL) {
       ctx.addIssue({
         code: "custom",
@@ -69,6 +103,11 @@ const EnvSchema = z
     if (env.NEXT_PHASE === "phase-production-build") return;
     // Production fails closed: each of these would otherwise degrade silently.
     const required: Array<[keyof typeof env, string]> = [
+      [
+        "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+        "people sign in with Clerk; local mode is never allowed in production",
+      ],
+      ["CLERK_SECRET_KEY", "people sign in with Clerk; local mode is never allowed in production"],
       ["DATABASE_URL", "a Postgres (Neon) connection string is required in production"],
       [
         "INNGEST_SIGNING_KEY",
@@ -120,6 +159,11 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** "clerk" when both Clerk keys are set; otherwise the one local user (outside production only). */
+export function identityMode(env: Env): "clerk" | "local" {
+  return env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY && env.CLERK_SECRET_KEY ? "clerk" : "local";
 }
 
 /** Whether the app talks to a development Inngest server (the local engine or `inngest-cli dev`). */

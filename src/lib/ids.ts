@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   run: "run",
   step: "stp",
   request: "req",
+  apiKey: "key",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { InvalidEnvError, inngestBaseUrl, inngestDevMode, parseEnv } from "@/lib/env";
+import { InvalidEnvError, identityMode, inngestBaseUrl, inngestDevMode, parseEnv } from "@/lib/env";
 import { chooseDriver } from "@/server/db/drivers";
 
 const PRODUCTION_OK = {
   NODE_ENV: "production",
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k",
+  CLERK_SECRET_KEY: "sk_live_0123456789abcdef",
   DATABASE_URL: "postgres://app:pw@db.example.com:5432/stepwise",
   INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
   INNGEST_EVENT_KEY: "evt-0123456789abcdef",
@@ -34,6 +36,20 @@ describe("env", () => {
     expect(problems.join("\n")).toMatch(/DATABASE_URL/);
     expect(problems.join("\n")).toMatch(/INNGEST_SIGNING_KEY/);
     expect(problems.join("\n")).toMatch(/INNGEST_EVENT_KEY/);
+  });
+
+  it("refuses production without Clerk (local mode is for development only)", () => {
+    const { NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: _pk, CLERK_SECRET_KEY: _sk, ...withoutClerk } = PRODUCTION_OK;
+    const problems = problemsOf(withoutClerk).join("\n");
+    expect(problems).toMatch(/NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY/);
+    expect(problems).toMatch(/CLERK_SECRET_KEY/);
+  });
+
+  it("runs in local identity mode without Clerk keys, in Clerk mode with both, and refuses half a configuration", () => {
+    expect(identityMode(parseEnv({}))).toBe("local");
+    expect(identityMode(parseEnv(PRODUCTION_OK))).toBe("clerk");
+    expect(problemsOf({ CLERK_SECRET_KEY: "sk_test_x" }).join()).toMatch(/NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY/);
+    expect(problemsOf({ CLERK_JWT_KEY: "not a pem" }).join()).toMatch(/CLERK_JWT_KEY/);
   });
 
   it("refuses placeholder secrets and dev mode in production", () => {
@@ -96,6 +112,6 @@ describe("env: a production build on the embedded defaults", () => {
 describe("env: building for production", () => {
   it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
-    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(3);
+    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(5);
   });
 });

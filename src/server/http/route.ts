@@ -1,7 +1,11 @@
 import type { z } from "zod";
+import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { type Caller, resolveCaller } from "../auth/resolve-caller";
+import type { Caller } from "../auth/caller";
+import { resolveApiKeyCaller } from "../auth/resolve-api-key-caller";
+import { resolveSessionCaller } from "../auth/resolve-session-caller";
 import { type Database, getDb } from "../db/client";
+import type { ApiKeyScope } from "../db/schema";
 import { errorResponse, json } from "./error-response";
 import { parseWith, queryObject, readJsonBody } from "./parse-request";
 
@@ -28,22 +32,27 @@ export type RouteContext<P, Q, B> = {
 };
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+type Handler<P, Q, B> = (ctx: RouteContext<P, Q, B>) => Promise<unknown>;
 
 /**
- * The wrapper every session route goes through: request id, caller, parsing and
- * validation, and error mapping. Handlers receive typed input and return data
- * (sent as JSON) or a Response of their own.
+ * The core every route goes through: request id, caller (first, so an
+ * unauthenticated caller learns nothing about input rules), parsing and
+ * validation, error mapping. Handlers return data (sent as JSON) or a Response.
  */
-export function route<
-  P extends AnySchema | undefined = undefined,
-  Q extends AnySchema | undefined = undefined,
-  B extends AnySchema | undefined = undefined,
->(spec: RouteSpec<P, Q, B>, handler: (ctx: RouteContext<P, Q, B>) => Promise<unknown>) {
+function createRoute<
+  P extends AnySchema | undefined,
+  Q extends AnySchema | undefined,
+  B extends AnySchema | undefined,
+>(
+  authenticate: (request: Request) => Promise<Caller>,
+  spec: RouteSpec<P, Q, B>,
+  handler: Handler<P, Q, B>,
+  decorateError?: (response: Response) => void,
+) {
   return async (request: Request, context?: NextRouteContext): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? newId("request");
     try {
-      // Who is asking comes first: an unauthenticated caller learns nothing about input rules.
-      const caller = await resolveCaller(request);
+      const caller = await authenticate(request);
       const rawParams = context ? await context.params : {};
       const params = (spec.params ? parseWith(spec.params, rawParams, "params") : undefined) as Infer<P>;
       const query = (
@@ -60,7 +69,47 @@ export function route<
       }
       return json(result, spec.status ?? 200, requestId);
     } catch (error) {
-      return errorResponse(error, requestId);
+      const response = errorResponse(error, requestId);
+      decorateError?.(response);
+      return response;
     }
   };
+}
+
+/**
+ * A route for people in the app (Clerk session, or the local user). APIs answer
+ * 401 JSON without a session; `role: "admin"` answers 403 to members.
+ */
+export function sessionRoute<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B> & { role?: "admin" }, handler: Handler<P, Q, B>) {
+  return createRoute(
+    async () => {
+      const caller = await resolveSessionCaller();
+      if (spec.role === "admin" && caller.role !== "admin") {
+        throw new AppError("forbidden", "Only workspace admins can do this");
+      }
+      return caller;
+    },
+    spec,
+    handler,
+  );
+}
+
+/** A /api/v1 route: `Authorization: Bearer sk_…` with the given scope, never a Clerk session. */
+export function apiKeyRoute<
+  P extends AnySchema | undefined = undefined,
+  Q extends AnySchema | undefined = undefined,
+  B extends AnySchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B> & { scope: ApiKeyScope }, handler: Handler<P, Q, B>) {
+  return createRoute(
+    (request) => resolveApiKeyCaller(request, spec.scope),
+    spec,
+    handler,
+    (response) => {
+      if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise"');
+    },
+  );
 }

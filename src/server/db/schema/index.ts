@@ -1,3 +1,4 @@
+export * from "./api-keys";
 export * from "./runs";
 export * from "./workflows";
 export * from "./workspaces";

@@ -7,6 +7,8 @@ export const RUN_STATUSES = ["queued", "running", "waiting", "succeeded", "faile
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const RUN_TRIGGERS = ["ui", "api", "webhook", "schedule", "rerun"] as const;
+export const RUN_SCOPES = ["full", "partial"] as const;
+export type RunScopeKind = (typeof RUN_SCOPES)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "cancelled"] as const;
@@ -38,6 +40,10 @@ export const runs = pgTable(
       .default("full"),
     fromNodeId: text("from_node_id"),
     sourceRunId: text("source_run_id"),
+    /** The nodes a partial run executes (null: all of them). */
+    nodeIds: jsonb("node_ids").$type<string[] | null>(),
+    /** Outputs given for nodes the run does not execute, visible to templates as `nodes.<id>`. */
+    seedOutputs: jsonb("seed_outputs").$type<Record<string, unknown> | null>(),
     idempotencyKey: text("idempotency_key"),
     /** Hash of the request that created the run, to tell a retry from a conflicting reuse of the key. */
     requestHash: text("request_hash"),
@@ -62,6 +68,7 @@ export const runs = pgTable(
       .where(sql`${t.idempotencyKey} is not null`),
     index("runs_workspace_created_idx").on(t.workspaceId, t.createdAt),
     index("runs_workflow_created_idx").on(t.workflowId, t.createdAt),
+    index("runs_workspace_id_idx").on(t.workspaceId, t.id),
     index("runs_status_progress_idx").on(t.status, t.lastProgressAt),
   ],
 );

@@ -1,12 +1,12 @@
 // GET /api/workflows/:workflowId – the workflow with its current graph
 // PUT /api/workflows/:workflowId – save a new immutable version
-import { route } from "@/server/http/route";
+import { sessionRoute } from "@/server/http/route";
 import { UpdateWorkflowBody, WorkflowParams } from "@/server/workflows/contracts";
 import { getWorkflowWithCurrentVersion } from "@/server/workflows/queries";
 import { toWorkflowDto } from "@/server/workflows/to-dto";
 import { updateWorkflow } from "@/server/workflows/update-workflow";
 
-export const GET = route({ params: WorkflowParams }, async ({ params, caller, db }) => {
+export const GET = sessionRoute({ params: WorkflowParams }, async ({ params, caller, db }) => {
   const { workflow, version } = await getWorkflowWithCurrentVersion(
     db,
     caller.workspaceId,
@@ -15,7 +15,7 @@ export const GET = route({ params: WorkflowParams }, async ({ params, caller, db
   return toWorkflowDto(workflow, version);
 });
 
-export const PUT = route(
+export const PUT = sessionRoute(
   { params: WorkflowParams, body: UpdateWorkflowBody },
   async ({ params, body, caller, db }) =>
     updateWorkflow(db, { workspaceId: caller.workspaceId, workflowId: params.workflowId, body }),

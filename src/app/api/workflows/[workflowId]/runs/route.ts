@@ -1,11 +1,11 @@
 // POST /api/workflows/:workflowId/runs – start a run of the current version (202, runs in the background)
 import { json } from "@/server/http/error-response";
-import { route } from "@/server/http/route";
+import { sessionRoute } from "@/server/http/route";
 import { StartRunBody } from "@/server/runs/contracts";
 import { startRun } from "@/server/runs/start-run";
 import { WorkflowParams } from "@/server/workflows/contracts";
 
-export const POST = route(
+export const POST = sessionRoute(
   { params: WorkflowParams, body: StartRunBody },
   async ({ params, body, caller, db, requestId }) => {
     const { run, created } = await startRun(db, {

@@ -1,0 +1,33 @@
+import { clerkMiddleware } from "@clerk/nextjs/server";
+import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
+import { getEnv, identityMode } from "@/lib/env";
+
+const env = getEnv();
+
+/**
+ * Clerk verifies the session on every page and session API request, offline:
+ * the JWT key is passed explicitly (Clerk does not read CLERK_JWT_KEY by
+ * itself) and only the listed origins' tokens are accepted. Nothing is
+ * protected here: pages and handlers decide with `auth()`, so APIs can answer
+ * 401 JSON instead of a redirect. Without Clerk keys (local mode, never in
+ * production) requests pass straight through.
+ */
+const clerk =
+  identityMode(env) === "clerk"
+    ? clerkMiddleware({
+        publishableKey: env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
+        secretKey: env.CLERK_SECRET_KEY,
+        jwtKey: env.CLERK_JWT_KEY,
+        authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
+      })
+    : undefined;
+
+export default function proxy(request: NextRequest, event: NextFetchEvent) {
+  return clerk ? clerk(request, event) : NextResponse.next();
+}
+
+export const config = {
+  // /api/v1 authenticates with API keys only, /api/inngest with Inngest's signature,
+  // /api/health with nothing: Clerk must never see (or redirect) them.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/health).*)"],
+};
