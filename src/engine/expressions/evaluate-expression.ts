@@ -1,5 +1,6 @@
 import jsonata from "jsonata";
 import { ExpressionError, toExpressionError } from "./expression-error";
+import { LinearRegExp } from "./linear-regex";
 import type { RunScope } from "./run-scope";
 
 /**
@@ -35,6 +36,8 @@ function compile(expression: string, timeoutMs: number): jsonata.Expression {
       timeout: timeoutMs,
       stack: EXPRESSION_LIMITS.maxDepth,
       sequence: EXPRESSION_LIMITS.maxSequence,
+      // Linear-time matching: a user's regex must not be able to stall the process.
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
     });
   } catch (thrown) {
     throw toExpressionError(thrown, expression);
