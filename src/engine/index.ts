@@ -11,6 +11,7 @@ export {
   evaluateExpression,
 } from "./expressions/evaluate-expression";
 export { ExpressionError } from "./expressions/expression-error";
+export { LinearRegExp } from "./expressions/linear-regex";
 export { hasTemplateExpressions, parseTemplate, type TemplateSegment } from "./expressions/parse-template";
 export { checkTemplateSyntax, renderTemplate } from "./expressions/render-template";
 export type { RunScope } from "./expressions/run-scope";
@@ -32,6 +33,7 @@ export {
   type WorkflowNodeOf,
   WorkflowNodeSchema,
 } from "./graph/schema";
+export { subgraph } from "./graph/subgraph";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export type { ConditionOutput } from "./nodes/condition-node";
 export {

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { zodIssues } from "@/lib/zod-issues";
+import { compileInputSchema } from "../workflows/input-schema";
 
 /** Checks the run input against its size cap and the workflow's declared input schema. */
 export function validateRunInput(
@@ -13,14 +12,12 @@ export function validateRunInput(
     throw new AppError("payload_too_large", `Run input is ${size} bytes; the limit is ${maxBytes}`);
   }
   if (!inputSchema) return;
-  const schema = z.fromJSONSchema(inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = zodIssues(result.error, ["body", "input"]);
-    const first = issues[0];
+  const issues = compileInputSchema(inputSchema).validate(input);
+  const first = issues[0];
+  if (first) {
     throw new AppError(
       "validation_failed",
-      `Invalid run input: ${first ? `${first.path.slice(1).join(".")}: ${first.message}` : "does not match the workflow's input schema"}`,
+      `Invalid run input: ${first.path.slice(1).join(".")}: ${first.message}`,
       issues,
     );
   }

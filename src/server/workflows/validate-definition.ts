@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { validateGraph, type WorkflowGraph } from "@/engine";
 import { AppError, type ErrorIssue } from "@/lib/errors";
+import { compileInputSchema } from "./input-schema";
 
 /**
  * Checks a graph (and optional input schema) before anything is written. Every
@@ -26,7 +26,7 @@ export function validateDefinition(
   }
   if (inputSchema) {
     try {
-      z.fromJSONSchema(inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+      compileInputSchema(inputSchema);
     } catch (error) {
       issues.push({
         path: ["body", "inputSchema"],
