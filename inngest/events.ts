@@ -13,3 +13,15 @@ export const runRequested = eventType("workflow/run.requested", {
     workspaceId: z.string(),
   }),
 });
+
+/**
+ * A person or program cancelled a run (the run row is already `cancelled`).
+ * execute-run's `cancelOn` matches it by run id, so Inngest stops the function
+ * before its next step instead of waking it from a sleep to find out.
+ */
+export const runCancelRequested = eventType("workflow/run.cancel-requested", {
+  schema: z.object({
+    runId: z.string(),
+    workspaceId: z.string(),
+  }),
+});

@@ -1,12 +1,12 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { runWorkflow, type StepRunner, WorkflowGraphSchema } from "../../src/engine";
+import { runWorkflow, type StepRunner, subgraph, WorkflowGraphSchema } from "../../src/engine";
 import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
 import { finishRunExecution } from "../../src/server/runs/finish-run-execution";
+import { publishRunEvents } from "../../src/server/runs/publish-run-events";
 import { inngest } from "../client";
-import { runRequested } from "../events";
-import { publishRunEvents } from "./publish-run-events";
+import { runCancelRequested, runRequested } from "../events";
 
 /** Inngest's default; every attempt of a node is recorded in run_steps / run_events. */
 const RETRIES = 4;
@@ -15,16 +15,26 @@ const RETRIES = 4;
  * execute-run — executes one run of a workflow version, node by node.
  *
  * Steps (ids are stable; never rename them, runs in flight replay by id):
- *   start            run → running, one pending run_steps row per node; returns graph + input
+ *   start            run → running, one pending run_steps row per executed node; returns graph, input,
+ *                    and for a partial run the nodes to execute and the seeded upstream outputs
  *   sleep:<nodeId>   the durable wait of a delay node
  *   node:<nodeId>    one per node: record start → execute → record output or failure → publish
  *   finish           skipped/unreached nodes, terminal status, output or error, counts, duration
  *
  * Ready nodes run in parallel (Promise.all over their steps); the pure planner in
- * src/engine decides what is ready and what a condition skipped.
+ * src/engine decides what is ready and what a condition skipped. A partial run
+ * (one node alone, say) executes only the subgraph of its nodes. Cancelling a run
+ * sends `workflow/run.cancel-requested`, which stops this function before its
+ * next step (`cancelOn`).
  */
 export const executeRun = inngest.createFunction(
-  { id: "execute-run", name: "Execute workflow run", triggers: [runRequested], retries: RETRIES },
+  {
+    id: "execute-run",
+    name: "Execute workflow run",
+    triggers: [runRequested],
+    retries: RETRIES,
+    cancelOn: [{ event: runCancelRequested, match: "data.runId" }],
+  },
   async ({ event, step, attempt, maxAttempts }) => {
     const runId = event.data.runId;
     const started = await step.run("start", async () => {
@@ -38,9 +48,12 @@ export const executeRun = inngest.createFunction(
       run: (id, fn) => step.run(id, fn) as Promise<never>,
       sleep: (id, ms) => step.sleep(id, ms),
     };
+    // Stored graphs were validated on save; parsing again restores types and config defaults.
+    const graph = WorkflowGraphSchema.parse(started.graph);
     const outcome = await runWorkflow({
-      // Stored graphs were validated on save; parsing again restores types and config defaults.
-      graph: WorkflowGraphSchema.parse(started.graph),
+      // `nodeIds` and `seedOutputs` are absent from runs that started before partial runs existed.
+      graph: started.nodeIds ? subgraph(graph, started.nodeIds) : graph,
+      seedOutputs: started.seedOutputs ?? undefined,
       input: started.input,
       runner,
       runNode: async (node, scope) => {

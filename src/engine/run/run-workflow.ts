@@ -26,6 +26,11 @@ export type RunWorkflowArgs = {
    * and its completed ancestors' outputs). Persists and executes the node, returns its output.
    */
   runNode: (node: WorkflowNode, scope: RunScope) => Promise<unknown>;
+  /**
+   * Outputs of nodes the run does not execute (a partial run's upstream, given by the caller). Every
+   * node sees them under `nodes.<id>`; a node's own completed ancestors win over a seed of the same id.
+   */
+  seedOutputs?: Readonly<Record<string, unknown>>;
 };
 
 /**
@@ -35,14 +40,14 @@ export type RunWorkflowArgs = {
  * completed sink node, or a record of the completed sinks' outputs by id.
  */
 export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
-  const { graph, input, runner, runNode } = args;
+  const { graph, input, runner, runNode, seedOutputs } = args;
   const index = indexGraph(graph);
   const completed = new Map<string, unknown>();
   const skipped = new Set<string>();
   const skippedInOrder: string[] = [];
 
   const scopeFor = (node: WorkflowNode): RunScope => {
-    const nodes: Record<string, unknown> = {};
+    const nodes: Record<string, unknown> = { ...seedOutputs };
     for (const id of index.ancestors.get(node.id) ?? []) {
       if (completed.has(id)) nodes[id] = completed.get(id);
     }

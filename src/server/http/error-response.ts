@@ -1,11 +1,30 @@
-import { ZodError } from "zod";
-import { AppError, type ErrorIssue } from "@/lib/errors";
+import { ZodError, z } from "zod";
+import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { zodIssues } from "@/lib/zod-issues";
 
-export type ErrorBody = {
-  error: { code: string; message: string; requestId: string; issues?: ErrorIssue[] };
-};
+/** The one error shape every route answers with (also the OpenAPI document's `Error`). */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    requestId: z.string().describe("Quote it when asking for support; also the x-request-id header"),
+    issues: z
+      .array(
+        z.object({
+          path: z.array(z.union([z.string(), z.number()])),
+          message: z.string(),
+          code: z.string().optional(),
+          nodeId: z.string().optional(),
+          edgeId: z.string().optional(),
+          field: z.string().optional(),
+        }),
+      )
+      .optional()
+      .describe("Every problem with the input, each with where it is"),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Maps anything thrown by a handler to the one error shape; 5xx never show internals. */
 export function errorResponse(error: unknown, requestId: string): Response {

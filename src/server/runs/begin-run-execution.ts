@@ -10,11 +10,16 @@ export type RunExecutionContext = {
   workspaceId: string;
   graph: unknown;
   input: unknown;
+  /** The nodes a partial run executes; null runs the whole graph. */
+  nodeIds: string[] | null;
+  /** Outputs given for nodes the run does not execute (templates see them as `nodes.<id>`). */
+  seedOutputs: Record<string, unknown> | null;
 };
 
 /**
  * First step of an execution: moves the run to `running`, creates one pending
- * step row per node and returns what the executor needs. Idempotent: a replayed
+ * step row per node it will execute (all of them, or a partial run's
+ * `nodeIds`) and returns what the executor needs. Idempotent: a replayed
  * or duplicated start changes nothing twice. Returns null for a run that is
  * already over (cancelled before it started, say).
  */
@@ -30,7 +35,9 @@ export async function beginRunExecution(
       .from(workflowVersions)
       .where(eq(workflowVersions.id, run.workflowVersionId));
     if (!version) throw new Error(`run ${runId} points at a missing workflow version`);
-    const nodes = (version.graph as { nodes: Array<{ id: string; type: string }> }).nodes;
+    const graphNodes = (version.graph as { nodes: Array<{ id: string; type: string }> }).nodes;
+    const executed = run.nodeIds ? new Set(run.nodeIds) : null;
+    const nodes = executed ? graphNodes.filter((node) => executed.has(node.id)) : graphNodes;
 
     let events: RunEvent[] = [];
     if (run.status === "queued") {
@@ -39,18 +46,20 @@ export async function beginRunExecution(
         .update(runs)
         .set({ status: "running", startedAt: now, lastProgressAt: now })
         .where(eq(runs.id, runId));
-      await tx
-        .insert(runSteps)
-        .values(
-          nodes.map((node) => ({
-            id: newId("step"),
-            runId,
-            workspaceId: run.workspaceId,
-            nodeId: node.id,
-            nodeType: node.type,
-          })),
-        )
-        .onConflictDoNothing();
+      if (nodes.length > 0) {
+        await tx
+          .insert(runSteps)
+          .values(
+            nodes.map((node) => ({
+              id: newId("step"),
+              runId,
+              workspaceId: run.workspaceId,
+              nodeId: node.id,
+              nodeType: node.type,
+            })),
+          )
+          .onConflictDoNothing();
+      }
       events = await appendRunEvents(tx, {
         runId,
         workspaceId: run.workspaceId,
@@ -58,7 +67,14 @@ export async function beginRunExecution(
       });
     }
     return {
-      context: { runId, workspaceId: run.workspaceId, graph: version.graph, input: run.input },
+      context: {
+        runId,
+        workspaceId: run.workspaceId,
+        graph: version.graph,
+        input: run.input,
+        nodeIds: run.nodeIds ?? null,
+        seedOutputs: run.seedOutputs ?? null,
+      },
       events,
     };
   });

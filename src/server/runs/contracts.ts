@@ -1,17 +1,68 @@
 import { z } from "zod";
-import type { RunError, RunStatus, RunTrigger, StepStatus } from "../db/schema";
+import { NODE_ID_PATTERN } from "@/engine";
+import {
+  RUN_STATUSES,
+  type RunError,
+  type RunScopeKind,
+  type RunStatus,
+  type RunTrigger,
+  type StepStatus,
+} from "../db/schema";
+import { WorkflowIdSchema } from "../workflows/contracts";
 
 export const RunIdSchema = z.string().regex(/^run_[a-z0-9]{26}$/, "not a run id");
 export const RunParams = z.object({ runId: RunIdSchema });
+
+/** Idempotency keys come in the body (`idempotencyKey`) or, on /api/v1, the `Idempotency-Key` header. */
+export const IdempotencyKeySchema = z.string().min(1).max(200);
 
 export const StartRunBody = z
   .object({
     input: z.record(z.string(), z.unknown()).default({}),
     /** Same key + same body returns the original run; same key + another body is a conflict. */
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    idempotencyKey: IdempotencyKeySchema.optional(),
   })
   .strict();
 export type StartRunBody = z.infer<typeof StartRunBody>;
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const ListRunsQuery = z.object({
+  workflowId: WorkflowIdSchema.optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: RunIdSchema.optional().describe(
+    "The previous page's nextCursor: runs created before it (run ids sort by creation time)",
+  ),
+});
+export type ListRunsQuery = z.infer<typeof ListRunsQuery>;
+
+export const NodeRunParams = z.object({
+  workflowId: WorkflowIdSchema,
+  nodeId: z.string().max(64).regex(NODE_ID_PATTERN, "not a node id"),
+});
+
+/** A block run: one node alone, with the input and upstream outputs its templates read. */
+export const BlockRunBody = z
+  .object({
+    input: JsonObject.default({}).describe("What the node's templates see as `input`"),
+    nodes: JsonObject.default({}).describe(
+      "Outputs of upstream nodes by node id: what the node's templates see as `nodes.<id>`",
+    ),
+  })
+  .strict();
+export type BlockRunBody = z.infer<typeof BlockRunBody>;
+
+export const MAX_BLOCK_RUN_WAIT_S = 25;
+
+export const BlockRunQuery = z.object({
+  wait: z.coerce
+    .number()
+    .finite()
+    .default(MAX_BLOCK_RUN_WAIT_S)
+    .transform((seconds) => Math.min(Math.max(seconds, 0), MAX_BLOCK_RUN_WAIT_S))
+    .describe("Seconds to wait for the run to finish before answering 202 (0: at once); clamped to 0..25"),
+});
 
 export type RunAcceptedDto = { runId: string; status: RunStatus };
 
@@ -27,19 +78,32 @@ export type RunStepDto = {
   durationMs: number | null;
 };
 
-export type RunDto = {
+/** A run in a list: what it is and how it ended, without input, output or steps. */
+export type RunSummaryDto = {
   id: string;
   workflowId: string;
   version: number;
   status: RunStatus;
   trigger: RunTrigger;
-  input: unknown;
-  output: unknown;
+  /** `partial` for a run of some nodes only (a block run). */
+  scope: RunScopeKind;
   error: RunError | null;
-  counts: { nodes: number; succeeded: number; failed: number; skipped: number };
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+};
+
+export type RunListDto = { data: RunSummaryDto[]; nextCursor: string | null };
+
+export type RunDto = RunSummaryDto & {
+  input: unknown;
+  output: unknown;
+  counts: { nodes: number; succeeded: number; failed: number; skipped: number };
   steps: RunStepDto[];
 };
+
+/** A finished block run, or (202) one still going. */
+export type BlockRunResultDto =
+  | { runId: string; status: RunStatus; output: unknown; error: RunError | null; step: RunStepDto | null }
+  | RunAcceptedDto;

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { inngest } from "../../../inngest/client";
 import { runRequested } from "../../../inngest/events";
@@ -63,4 +64,18 @@ export async function failUndispatchedRun(
       ],
     });
   });
+}
+
+/**
+ * Dispatches a freshly queued run; when that fails, fails the run and answers
+ * 503 so the client knows nothing will run and it may retry.
+ */
+export async function dispatchRunOrFail(db: Database, run: { id: string; workspaceId: string }) {
+  const dispatched = await dispatchRun(db, run);
+  if (dispatched.ok) return;
+  await failUndispatchedRun(db, run, dispatched.error);
+  throw new AppError(
+    "unavailable",
+    `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again.`,
+  );
 }

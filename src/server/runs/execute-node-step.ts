@@ -40,7 +40,17 @@ export async function executeNodeStep(
 ): Promise<unknown> {
   const { runId, workspaceId, node, attempt } = args;
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
-  await args.publish(await recordStepStarted(db, ref));
+  const started = await recordStepStarted(db, ref);
+  if (!started) {
+    // Cancelled while this step was queued: doing the node's work (an HTTP call, say) now would be wrong.
+    throw new NodeStepError(
+      `Run ${runId} is already over; node ${node.id} was not executed`,
+      node.id,
+      false,
+      "run_over",
+    );
+  }
+  await args.publish(started);
 
   const logs: NewRunEvent[] = [];
   let output: unknown;

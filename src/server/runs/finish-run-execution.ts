@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type RunEvent, type RunStatus, runSteps, runs } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "./append-run-events";
+import { RUN_DURATION_MS } from "./run-duration";
 import { isTerminalRunStatus } from "./statuses";
 
 export type RunConclusion =
@@ -58,7 +59,7 @@ export async function finishRunExecution(
         nodesFailed: count("failed"),
         nodesSkipped: count("skipped"),
         finishedAt: sql`now()`,
-        durationMs: sql`(extract(epoch from (now() - coalesce(${runs.startedAt}, ${runs.createdAt}))) * 1000)::int`,
+        durationMs: RUN_DURATION_MS,
       })
       .where(eq(runs.id, runId));
 

@@ -2,11 +2,14 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { type RunEvent, runSteps, runs } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "./append-run-events";
+import { isTerminalRunStatus } from "./statuses";
 
 /**
  * Writes one node's progress: the step row and its events in one transaction,
  * inside the durable step that did the work. Dedupe keys make a retried write
- * (the step succeeded but its answer to Inngest was lost) land once.
+ * (the step succeeded but its answer to Inngest was lost) land once. Nothing is
+ * written for a run that is already over: a cancelled run's step rows stay
+ * cancelled even when a node that was in flight finishes afterwards.
  */
 
 // Database time on both ends, so clock skew between app and database cannot produce odd durations.
@@ -23,8 +26,19 @@ function unfinishedStep(ref: StepRef) {
   );
 }
 
-export async function recordStepStarted(db: Database, ref: StepRef): Promise<RunEvent[]> {
+/**
+ * Locks the run row (the same lock event seqs are handed out under) and says
+ * whether the run is still live. Taken first, so a cancel cannot slip in between.
+ */
+async function lockLiveRun(tx: Transaction, runId: string): Promise<boolean> {
+  const [run] = await tx.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)).for("update");
+  return run !== undefined && !isTerminalRunStatus(run.status);
+}
+
+/** Returns null, having written nothing, when the run is already over: the node must not execute. */
+export async function recordStepStarted(db: Database, ref: StepRef): Promise<RunEvent[] | null> {
   return db.transaction(async (tx) => {
+    if (!(await lockLiveRun(tx, ref.runId))) return null;
     await tx
       .update(runSteps)
       .set({
@@ -53,6 +67,7 @@ export async function recordStepSucceeded(
   ref: StepRef & { output: unknown; logs: NewRunEvent[] },
 ): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
+    if (!(await lockLiveRun(tx, ref.runId))) return [];
     const [updated] = await tx
       .update(runSteps)
       .set({
@@ -89,6 +104,7 @@ export async function recordStepFailed(
   },
 ): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
+    if (!(await lockLiveRun(tx, ref.runId))) return [];
     await tx
       .update(runSteps)
       .set({

@@ -1,13 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import type { Database } from "../db/client";
 import { type Run, type RunTrigger, runs } from "../db/schema";
 import { getWorkflowWithCurrentVersion } from "../workflows/queries";
-import { appendRunEvents } from "./append-run-events";
 import type { RunAcceptedDto, StartRunBody } from "./contracts";
-import { dispatchRun, failUndispatchedRun } from "./dispatch-run";
+import { dispatchRunOrFail } from "./dispatch-run";
+import { insertQueuedRun } from "./insert-queued-run";
 import { requestHash } from "./request-hash";
 import { validateRunInput } from "./validate-run-input";
 
@@ -32,38 +31,14 @@ export async function startRun(
     if (existing) return replay(existing, hash);
   }
 
-  const nodeCount = countNodes(version.graph);
   let run: Run;
   try {
-    run = await db.transaction(async (tx) => {
-      const [inserted] = await tx
-        .insert(runs)
-        .values({
-          id: newId("run"),
-          workspaceId,
-          workflowId,
-          workflowVersionId: version.id,
-          version: version.version,
-          trigger: args.trigger,
-          input: body.input,
-          idempotencyKey: body.idempotencyKey ?? null,
-          requestHash: hash,
-          nodeCount,
-        })
-        .returning();
-      if (!inserted) throw new Error("insert returned no row");
-      await appendRunEvents(tx, {
-        runId: inserted.id,
-        workspaceId,
-        events: [
-          {
-            type: "run.status",
-            data: { status: "queued", version: version.version },
-            dedupeKey: "status:queued",
-          },
-        ],
-      });
-      return inserted;
+    run = await insertQueuedRun(db, version, {
+      trigger: args.trigger,
+      input: body.input,
+      idempotencyKey: body.idempotencyKey ?? null,
+      requestHash: hash,
+      nodeCount: countNodes(version.graph),
     });
   } catch (error) {
     // Two requests with one idempotency key raced: the loser answers with the winner's run.
@@ -74,14 +49,7 @@ export async function startRun(
     throw error;
   }
 
-  const dispatched = await dispatchRun(db, run);
-  if (!dispatched.ok) {
-    await failUndispatchedRun(db, run, dispatched.error);
-    throw new AppError(
-      "unavailable",
-      `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again.`,
-    );
-  }
+  await dispatchRunOrFail(db, run);
   return { run: { runId: run.id, status: "queued" }, created: true };
 }
 

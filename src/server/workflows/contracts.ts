@@ -14,7 +14,12 @@ export const WorkflowDefinitionFields = {
   description: z.string().max(2000).default(""),
   tags: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
   /** Validated by the graph engine, which names the node and field of every problem. */
-  graph: z.unknown().refine((value) => value !== undefined, "graph is required"),
+  graph: z
+    .unknown()
+    .refine((value) => value !== undefined, "graph is required")
+    .describe(
+      "The graph `{ nodes, edges }` as the editor (xyflow) stores it; see the node types in the README",
+    ),
   inputSchema: JsonSchemaObject.nullable().default(null),
 };
 

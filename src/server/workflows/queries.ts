@@ -2,6 +2,8 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { notFound } from "@/lib/errors";
 import type { DatabaseOrTransaction } from "../db/client";
 import { workflows, workflowVersions } from "../db/schema";
+import type { WorkflowDto, WorkflowSummaryDto } from "./contracts";
+import { toWorkflowDto, toWorkflowSummary } from "./to-dto";
 
 /** Reads for routes and pages. Every query is scoped by workspace: another tenant's id is "not found". */
 
@@ -54,4 +56,23 @@ export async function getWorkflowWithCurrentVersion(
   const workflow = await getWorkflowOrThrow(db, workspaceId, workflowId);
   const version = await getVersionOrThrow(db, workspaceId, workflowId, workflow.currentVersion);
   return { workflow, version };
+}
+
+/** The list routes' answer. */
+export async function listWorkflowSummaries(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  limit: number,
+): Promise<{ data: WorkflowSummaryDto[] }> {
+  return { data: (await listWorkflows(db, workspaceId, limit)).map(toWorkflowSummary) };
+}
+
+/** The detail routes' answer: the workflow with its current graph. */
+export async function getWorkflowDetail(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  workflowId: string,
+): Promise<WorkflowDto> {
+  const { workflow, version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
+  return toWorkflowDto(workflow, version);
 }

@@ -3,13 +3,11 @@
 import { sessionRoute } from "@/server/http/route";
 import { CreateWorkflowBody, ListWorkflowsQuery } from "@/server/workflows/contracts";
 import { createWorkflow } from "@/server/workflows/create-workflow";
-import { listWorkflows } from "@/server/workflows/queries";
-import { toWorkflowSummary } from "@/server/workflows/to-dto";
+import { listWorkflowSummaries } from "@/server/workflows/queries";
 
-export const GET = sessionRoute({ query: ListWorkflowsQuery }, async ({ query, caller, db }) => {
-  const rows = await listWorkflows(db, caller.workspaceId, query.limit);
-  return { data: rows.map(toWorkflowSummary) };
-});
+export const GET = sessionRoute({ query: ListWorkflowsQuery }, async ({ query, caller, db }) =>
+  listWorkflowSummaries(db, caller.workspaceId, query.limit),
+);
 
 export const POST = sessionRoute({ body: CreateWorkflowBody, status: 201 }, async ({ body, caller, db }) =>
   createWorkflow(db, { workspaceId: caller.workspaceId, body }),

@@ -2,18 +2,12 @@
 // PUT /api/workflows/:workflowId – save a new immutable version
 import { sessionRoute } from "@/server/http/route";
 import { UpdateWorkflowBody, WorkflowParams } from "@/server/workflows/contracts";
-import { getWorkflowWithCurrentVersion } from "@/server/workflows/queries";
-import { toWorkflowDto } from "@/server/workflows/to-dto";
+import { getWorkflowDetail } from "@/server/workflows/queries";
 import { updateWorkflow } from "@/server/workflows/update-workflow";
 
-export const GET = sessionRoute({ params: WorkflowParams }, async ({ params, caller, db }) => {
-  const { workflow, version } = await getWorkflowWithCurrentVersion(
-    db,
-    caller.workspaceId,
-    params.workflowId,
-  );
-  return toWorkflowDto(workflow, version);
-});
+export const GET = sessionRoute({ params: WorkflowParams }, async ({ params, caller, db }) =>
+  getWorkflowDetail(db, caller.workspaceId, params.workflowId),
+);
 
 export const PUT = sessionRoute(
   { params: WorkflowParams, body: UpdateWorkflowBody },

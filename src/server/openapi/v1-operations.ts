@@ -1,0 +1,159 @@
+import {
+  BlockRunBody,
+  BlockRunQuery,
+  IdempotencyKeySchema,
+  ListRunsQuery,
+  NodeRunParams,
+  RunParams,
+  StartRunBody,
+} from "../runs/contracts";
+import {
+  CreateWorkflowBody,
+  ListWorkflowsQuery,
+  UpdateWorkflowBody,
+  WorkflowParams,
+} from "../workflows/contracts";
+import { defineOperation } from "./operation";
+
+/**
+ * Every operation of /api/v1, in the order the document lists them. Route
+ * files take their spec from here; tests/unit/openapi.test.ts checks that every
+ * route file's methods are here and nothing here lacks a route.
+ */
+export const V1 = {
+  listWorkflows: defineOperation({
+    operationId: "listWorkflows",
+    method: "get",
+    path: "/api/v1/workflows",
+    tag: "workflows",
+    summary: "List the workspace's workflows, most recently updated first",
+    scope: "workflows:read",
+    query: ListWorkflowsQuery,
+    status: 200,
+    response: "`{ data: WorkflowSummary[] }`",
+  }),
+  createWorkflow: defineOperation({
+    operationId: "createWorkflow",
+    method: "post",
+    path: "/api/v1/workflows",
+    tag: "workflows",
+    summary: "Create a workflow (version 1) from a graph",
+    description:
+      "An invalid graph answers 422 `invalid_graph` with an issue per problem, naming node and field.",
+    scope: "workflows:write",
+    body: CreateWorkflowBody,
+    status: 201,
+    response: "The workflow with its graph",
+  }),
+  getWorkflow: defineOperation({
+    operationId: "getWorkflow",
+    method: "get",
+    path: "/api/v1/workflows/{workflowId}",
+    tag: "workflows",
+    summary: "A workflow with its current graph",
+    scope: "workflows:read",
+    params: WorkflowParams,
+    status: 200,
+    response: "The workflow with its current graph",
+  }),
+  updateWorkflow: defineOperation({
+    operationId: "updateWorkflow",
+    method: "put",
+    path: "/api/v1/workflows/{workflowId}",
+    tag: "workflows",
+    summary: "Save a new immutable version; runs stay pinned to the version they started on",
+    scope: "workflows:write",
+    params: WorkflowParams,
+    body: UpdateWorkflowBody,
+    status: 200,
+    response: "The workflow at its new version",
+  }),
+  startRun: defineOperation({
+    operationId: "startRun",
+    method: "post",
+    path: "/api/v1/workflows/{workflowId}/runs",
+    tag: "runs",
+    summary: "Start a run of the workflow's current version",
+    description:
+      "Answers at once; the run executes in the background. Read it with GET /api/v1/runs/{runId}.",
+    scope: "runs:write",
+    params: WorkflowParams,
+    body: StartRunBody,
+    headers: {
+      "Idempotency-Key": {
+        schema: IdempotencyKeySchema,
+        description:
+          "Retrying with the same key and body returns the original run (200); the same key with another body is 409. Must equal the body's idempotencyKey if both are sent.",
+      },
+    },
+    status: 202,
+    response: '`{ runId, status: "queued" }`, with a Location header',
+    responses: {
+      200: "A retry with a known Idempotency-Key: the original `{ runId, status }`",
+      409: "The Idempotency-Key was used with a different body",
+      503: "The run could not be queued; it was marked failed and nothing will run",
+    },
+  }),
+  runNode: defineOperation({
+    operationId: "runNode",
+    method: "post",
+    path: "/api/v1/workflows/{workflowId}/nodes/{nodeId}/run",
+    tag: "runs",
+    summary: "Block run: run one node of the current version alone, with given input and upstream outputs",
+    description:
+      "Creates a durable partial run of that node only. Its templates see `input` and `nodes.<id>` from the body. Waits up to `wait` seconds for it to finish.",
+    scope: "runs:write",
+    params: NodeRunParams,
+    query: BlockRunQuery,
+    body: BlockRunBody,
+    status: 200,
+    response: "Finished: `{ runId, status, output, error, step }`",
+    responses: { 202: "Still running after `wait` seconds: `{ runId, status }`" },
+  }),
+  listRuns: defineOperation({
+    operationId: "listRuns",
+    method: "get",
+    path: "/api/v1/runs",
+    tag: "runs",
+    summary: "List the workspace's runs, newest first, a page at a time",
+    scope: "runs:read",
+    query: ListRunsQuery,
+    status: 200,
+    response:
+      "`{ data: RunSummary[], nextCursor }`; pass nextCursor as `cursor` for the next page (null: last page)",
+  }),
+  getRun: defineOperation({
+    operationId: "getRun",
+    method: "get",
+    path: "/api/v1/runs/{runId}",
+    tag: "runs",
+    summary: "A run's status, output or error, and every node's result",
+    scope: "runs:read",
+    params: RunParams,
+    status: 200,
+    response: "The run with its steps",
+  }),
+  cancelRun: defineOperation({
+    operationId: "cancelRun",
+    method: "post",
+    path: "/api/v1/runs/{runId}/cancel",
+    tag: "runs",
+    summary: "Cancel a run that has not finished; no further node starts",
+    scope: "runs:write",
+    params: RunParams,
+    status: 200,
+    response: '`{ runId, status: "cancelled" }`',
+    responses: { 409: "The run is already over (`run already <status>`)" },
+  }),
+  openApiDocument: defineOperation({
+    operationId: "getOpenApiDocument",
+    method: "get",
+    path: "/api/v1/openapi.json",
+    tag: "meta",
+    summary: "This document (no API key needed)",
+    status: 200,
+    response: "The OpenAPI 3.1 document of /api/v1",
+  }),
+};
+
+export const V1_OPERATIONS = Object.values(V1);
