@@ -68,6 +68,11 @@ const EnvSchema = z
       .default(256 * 1024),
     SEED_EXAMPLES: booleanish.default(true),
     /**
+     * Whether workflow HTTP nodes may call loopback, private and link-local
+     * addresses. Unset: allowed on a developer's machine, refused in production.
+     */
+    HTTP_NODE_ALLOW_PRIVATE_NETWORKS: booleanish.optional(),
+    /**
      * Serve a production build on the embedded defaults (PGlite, local engine, local
      * user). Set by `npm start` for trying a build locally; refused on Vercel.
      */
@@ -159,6 +164,11 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Whether HTTP nodes may reach internal addresses (see HTTP_NODE_ALLOW_PRIVATE_NETWORKS). */
+export function httpNodesMayReachPrivateNetworks(env: Env): boolean {
+  return env.HTTP_NODE_ALLOW_PRIVATE_NETWORKS ?? (env.NODE_ENV !== "production" || env.STEPWISE_EMBEDDED);
 }
 
 /** "clerk" when both Clerk keys are set; otherwise the one local user (outside production only). */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { InvalidEnvError, identityMode, inngestBaseUrl, inngestDevMode, parseEnv } from "@/lib/env";
+import {
+  httpNodesMayReachPrivateNetworks,
+  InvalidEnvError,
+  identityMode,
+  inngestBaseUrl,
+  inngestDevMode,
+  parseEnv,
+} from "@/lib/env";
 import { chooseDriver } from "@/server/db/drivers";
 
 const PRODUCTION_OK = {
@@ -113,5 +120,20 @@ describe("env: building for production", () => {
   it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(5);
+  });
+});
+
+describe("env: HTTP nodes and internal addresses", () => {
+  it("lets a developer's workflows call localhost but not production's, unless configured", () => {
+    expect(httpNodesMayReachPrivateNetworks(parseEnv({}))).toBe(true);
+    expect(httpNodesMayReachPrivateNetworks(parseEnv(PRODUCTION_OK))).toBe(false);
+    expect(
+      httpNodesMayReachPrivateNetworks(
+        parseEnv({ ...PRODUCTION_OK, HTTP_NODE_ALLOW_PRIVATE_NETWORKS: "true" }),
+      ),
+    ).toBe(true);
+    expect(httpNodesMayReachPrivateNetworks(parseEnv({ HTTP_NODE_ALLOW_PRIVATE_NETWORKS: "false" }))).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { executeNode, NodeExecutionError, type RunScope, type WorkflowNode } from "@/engine";
 import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
+import { nodeFetch } from "../egress/node-fetch";
 import type { RunEvent } from "../db/schema";
 import type { NewRunEvent } from "./append-run-events";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
@@ -61,7 +62,7 @@ export async function executeNodeStep(
       runId,
       attempt,
       deps: {
-        fetch: globalThis.fetch,
+        fetch: nodeFetch(),
         now: () => new Date(),
         log: (entry) => {
           logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
