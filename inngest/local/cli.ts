@@ -37,7 +37,7 @@ async function main() {
   const mode = (values.mode ?? "checkpoint") as EngineMode;
   if (mode !== "checkpoint" && mode !== "classic")
     throw new Error(`--mode must be checkpoint or classic\n${USAGE}`);
-  const port = Number(values.port ?? process.env.INNGEST_LOCAL_PORT ?? 8288);
+  const port = Number(values.port ?? process.env.LOCAL_ENGINE_PORT ?? 8288);
   if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a number\n${USAGE}`);
   const envApps = (process.env.INNGEST_LOCAL_APPS ?? "").split(",").filter(Boolean);
   const stamp = () => new Date().toISOString().slice(11, 23);

@@ -54,8 +54,6 @@ export function sendJson(
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text).toString(),
-    // The local UI and browser tools read the run API from another origin.
-    "access-control-allow-origin": "*",
     ...headers,
   });
   res.end(text);

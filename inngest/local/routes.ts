@@ -159,11 +159,8 @@ export function createRouter(d: RouteDeps) {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (req.method === "OPTIONS") {
-        res.writeHead(204, {
-          "access-control-allow-origin": "*",
-          "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
-          "access-control-allow-headers": "*",
-        });
+        // No CORS: any web page a developer opens could otherwise read or cancel local runs.
+        res.writeHead(204);
         return void res.end();
       }
       for (const candidate of routes) {

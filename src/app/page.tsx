@@ -25,12 +25,14 @@ export default async function HomePage() {
       <h1>Stepwise</h1>
       {caller.via === "local" && (
         <p className="banner">
-          Local mode: you are the local user of the local workspace (no sign-in is configured). Data lives in the
-          embedded database; runs execute on the local engine.
+          Local mode: you are the local user of the local workspace (no sign-in is configured). Data lives in
+          the embedded database; runs execute on the local engine.
         </p>
       )}
       <h2>Workflows</h2>
-      {workflows.length === 0 && <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>}
+      {workflows.length === 0 && (
+        <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>
+      )}
       {workflows.map((workflow) => (
         <section className="card" key={workflow.id}>
           <h3>

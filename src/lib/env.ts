@@ -11,7 +11,8 @@ const booleanish = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .transform((value) => value === "1" || value === "true" || value === "yes");
 
-const PLACEHOLDER = /^(changeme|placeholder|xxx+|todo|<.*>|your[-_].*)$/i;
+/** Values that are clearly not real secrets, including every placeholder in .env.example. */
+const PLACEHOLDER = /^(changeme|placeholder|xxx+|todo|<.*>|your[-_].*)$|replace[-_]?(me|with)/i;
 
 const EnvSchema = z
   .object({
@@ -60,11 +61,12 @@ const EnvSchema = z
           .filter(Boolean),
       ),
 
+    /** At most 1 MB: request bodies are capped there. */
     RUN_INPUT_MAX_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
-      .max(4 * 1024 * 1024)
+      .max(1024 * 1024)
       .default(256 * 1024),
     SEED_EXAMPLES: booleanish.default(true),
     /**
@@ -133,7 +135,7 @@ const EnvSchema = z
         message: "dev mode skips request signing and must not be enabled in production",
       });
     }
-    if (env.DATABASE_URL?.startsWith("pglite:")) {
+    if (env.DATABASE_URL?.startsWith("pglite:") || env.DATABASE_DRIVER === "pglite") {
       ctx.addIssue({
         code: "custom",
         path: ["DATABASE_URL"],

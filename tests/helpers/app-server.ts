@@ -12,7 +12,7 @@ import path from "node:path";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
-type RouteEntry = { pattern: RegExp; keys: string[]; load: () => Promise<RouteModule> };
+type RouteEntry = { pattern: RegExp; keys: string[]; isCatchAll: boolean; load: () => Promise<RouteModule> };
 
 const API_DIR = path.resolve(import.meta.dirname, "../../src/app/api");
 
@@ -29,6 +29,11 @@ function discoverRoutes(): RouteEntry[] {
       const keys: string[] = [];
       const source = segments
         .map((segment) => {
+          const catchAll = /^\[\.\.\.(\w+)\]$/.exec(segment);
+          if (catchAll?.[1]) {
+            keys.push(catchAll[1]);
+            return "(.+)";
+          }
           const param = /^\[(\w+)\]$/.exec(segment);
           if (!param?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
           keys.push(param[1]);
@@ -39,10 +44,12 @@ function discoverRoutes(): RouteEntry[] {
       return {
         pattern: new RegExp(`^/api/${source}/?$`),
         keys,
+        isCatchAll: source.includes("(.+)"),
         load: () => import(full) as Promise<RouteModule>,
       };
     })
-    .sort((a, b) => a.keys.length - b.keys.length);
+    // Like Next: fewer dynamic segments first, a catch-all only when nothing else matches.
+    .sort((a, b) => Number(a.isCatchAll) - Number(b.isCatchAll) || a.keys.length - b.keys.length);
 }
 
 export type AppServer = { url: string; close: () => Promise<void> };

@@ -175,6 +175,40 @@ describe("workflow and run API (pglite)", () => {
     );
   });
 
+  it("refuses a body with a NUL character, a non-JSON content type, and answers unknown API paths in JSON", async () => {
+    const app = stack().app;
+    const before = await tableCounts();
+    const nul = await stack().api<ErrorBody>("POST", "/api/workflows/wf_example/runs", {
+      input: { name: "a\u0000b" },
+    });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.issues?.[0]?.path).toEqual(["body", "input", "name"]);
+
+    const wrongType = await fetch(`${app.url}/api/workflows`, {
+      method: "POST",
+      headers: { "content-type": "application/jsonfoo" },
+      body: JSON.stringify({ name: "x", graph: simpleGraph }),
+    });
+    expect(wrongType.status).toBe(400);
+    expect(await tableCounts()).toEqual(before);
+
+    const unknown = await stack().api<ErrorBody>("GET", "/api/nothing/here");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("not_found");
+  });
+
+  it("keeps a sane client request id for tracing and replaces anything else", async () => {
+    const app = stack().app;
+    const traced = await fetch(`${app.url}/api/workflows/wf_missing`, {
+      headers: { "x-request-id": "trace-123" },
+    });
+    expect(((await traced.json()) as ErrorBody).error.requestId).toBe("trace-123");
+    const hostile = await fetch(`${app.url}/api/workflows/wf_missing`, {
+      headers: { "x-request-id": "<script>" },
+    });
+    expect(((await hostile.json()) as ErrorBody).error.requestId).toMatch(/^req_/);
+  });
+
   it("returns the original run for a repeated idempotency key and 409 when the body differs", async () => {
     const body = { input: { name: "Idem" }, idempotencyKey: "order-42" };
     const first = await stack().api<{ runId: string }>("POST", "/api/workflows/wf_example/runs", body);

@@ -31,6 +31,12 @@ export type RouteContext<P, Q, B> = {
   request: Request;
 };
 
+/** A caller's own request id is kept for tracing when it is a sane token; anything else is replaced. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : newId("request");
+}
+
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 type Handler<P, Q, B> = (ctx: RouteContext<P, Q, B>) => Promise<unknown>;
 
@@ -50,7 +56,7 @@ function createRoute<
   decorateError?: (response: Response) => void,
 ) {
   return async (request: Request, context?: NextRouteContext): Promise<Response> => {
-    const requestId = request.headers.get("x-request-id") ?? newId("request");
+    const requestId = requestIdOf(request);
     try {
       const caller = await authenticate(request);
       const rawParams = context ? await context.params : {};

@@ -1,8 +1,8 @@
 import { executeNode, NodeExecutionError, type RunScope, type WorkflowNode } from "@/engine";
 import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
-import { nodeFetch } from "../egress/node-fetch";
 import type { RunEvent } from "../db/schema";
+import { nodeFetch } from "../egress/node-fetch";
 import type { NewRunEvent } from "./append-run-events";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
 
@@ -66,7 +66,8 @@ export async function executeNodeStep(
         now: () => new Date(),
         log: (entry) => {
           logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
-          logger.info({ runId, nodeId: node.id, level: entry.level, data: entry.data }, entry.message);
+          // `nodeLevel`, not `level`: pino's own level field must stay filterable.
+          logger.info({ runId, nodeId: node.id, nodeLevel: entry.level }, entry.message);
         },
       },
     });

@@ -1,11 +1,12 @@
+import { getEnv } from "@/lib/env";
 import type { Database } from "../db/client";
 import { createWorkflow } from "./create-workflow";
-import { EXAMPLE_WORKFLOWS } from "./example-workflows";
+import { exampleWorkflows } from "./example-workflows";
 
 /** Adds the example workflows to a new workspace; returns their ids. */
 export async function seedExampleWorkflows(db: Database, workspaceId: string): Promise<string[]> {
   const ids: string[] = [];
-  for (const example of EXAMPLE_WORKFLOWS) {
+  for (const example of exampleWorkflows(getEnv().APP_URL)) {
     const created = await createWorkflow(db, { workspaceId, body: example.body, workflowId: example.id });
     ids.push(created.id);
   }
