@@ -11,12 +11,16 @@ const env = getEnv();
  * protected here: pages and handlers decide with `auth()`, so APIs can answer
  * 401 JSON instead of a redirect. Without Clerk keys (local mode, never in
  * production) requests pass straight through.
+ *
+ * The secret key is deliberately not passed: Clerk forwards every option given
+ * here to `auth()` in encrypted request headers and refuses (500 on every
+ * request) to forward a `secretKey` without CLERK_ENCRYPTION_KEY. It reads
+ * CLERK_SECRET_KEY from the environment itself, the variable env.ts validates.
  */
 const clerk =
   identityMode(env) === "clerk"
     ? clerkMiddleware({
         publishableKey: env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
-        secretKey: env.CLERK_SECRET_KEY,
         jwtKey: env.CLERK_JWT_KEY,
         authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
       })

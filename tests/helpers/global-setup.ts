@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildForTests } from "./next-build";
 
 /**
  * Migrates one template database per driver, once per test run; every test file
  * then clones it (a directory copy for PGlite, CREATE DATABASE … TEMPLATE for
- * PostgreSQL) instead of paying initdb + migrations again.
+ * PostgreSQL) instead of paying initdb + migrations again. It also builds the app
+ * once for the end-to-end tests under `next start` (skipped when unchanged).
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -76,11 +78,19 @@ export default async function setup(project: TestProject) {
   mkdirSync(CACHE, { recursive: true });
   const hash = migrationsHash();
   const adminUrl = process.env.TEST_POSTGRES_URL ?? DEFAULT_TEST_POSTGRES_URL;
-  const [pglite, postgres] = await Promise.all([pgliteTemplate(hash), postgresTemplate(hash, adminUrl)]);
+  const [pglite, postgres, build] = await Promise.all([
+    pgliteTemplate(hash),
+    postgresTemplate(hash, adminUrl),
+    buildForTests(),
+  ]);
+  console.log(
+    `[tests] app build for e2e: ${build.reused ? "reused" : "built"} in ${(build.durationMs / 1000).toFixed(1)} s`,
+  );
   project.provide("pgliteTemplateDir", pglite);
   project.provide("postgresAdminUrl", adminUrl);
   project.provide("postgresTemplate", "name" in postgres ? postgres.name : null);
   project.provide("postgresUnavailable", "unavailable" in postgres ? postgres.unavailable : null);
+  return () => build.release();
 }
 
 declare module "vitest" {
