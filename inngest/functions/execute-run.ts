@@ -20,6 +20,7 @@ const RETRIES = 4;
  *   sleep:<nodeId>   the durable wait of a delay node
  *   node:<nodeId>    one per node: record start → execute → record output or failure → publish
  *   finish           skipped/unreached nodes, terminal status, output or error, counts, duration
+ *   mark-run-failed  (onFailure) the function failed outright: the run ends failed with the reason
  *
  * Ready nodes run in parallel (Promise.all over their steps); the pure planner in
  * src/engine decides what is ready and what a condition skipped. A partial run
@@ -34,6 +35,20 @@ export const executeRun = inngest.createFunction(
     triggers: [runRequested],
     retries: RETRIES,
     cancelOn: [{ event: runCancelRequested, match: "data.runId" }],
+    // The function itself failed after its retries (a step result over Inngest's
+    // size limit, a stored graph that no longer parses…): the run must still end,
+    // as failed with the reason, never stay `running`.
+    onFailure: async ({ event, error, step }) => {
+      const runId = (event.data.event.data as { runId: string }).runId;
+      await step.run("mark-run-failed", async () => {
+        const conclusion = {
+          status: "failed" as const,
+          skipped: [],
+          error: { code: "execution_failed", message: `Execution failed: ${error.message}` },
+        };
+        await publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
+      });
+    },
   },
   async ({ event, step, attempt, maxAttempts }) => {
     const runId = event.data.runId;

@@ -20,36 +20,38 @@ function discoverRoutes(): RouteEntry[] {
   const files = readdirSync(API_DIR, { recursive: true })
     .map(String)
     .filter((file) => file.endsWith("route.ts"));
-  return files
-    .map((file) => {
-      const segments = path
-        .dirname(file)
-        .split(path.sep)
-        .filter((s) => s !== ".");
-      const keys: string[] = [];
-      const source = segments
-        .map((segment) => {
-          const catchAll = /^\[\.\.\.(\w+)\]$/.exec(segment);
-          if (catchAll?.[1]) {
-            keys.push(catchAll[1]);
-            return "(.+)";
-          }
-          const param = /^\[(\w+)\]$/.exec(segment);
-          if (!param?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-          keys.push(param[1]);
-          return "([^/]+)";
-        })
-        .join("/");
-      const full = path.join(API_DIR, file);
-      return {
-        pattern: new RegExp(`^/api/${source}/?$`),
-        keys,
-        isCatchAll: source.includes("(.+)"),
-        load: () => import(full) as Promise<RouteModule>,
-      };
-    })
-    // Like Next: fewer dynamic segments first, a catch-all only when nothing else matches.
-    .sort((a, b) => Number(a.isCatchAll) - Number(b.isCatchAll) || a.keys.length - b.keys.length);
+  return (
+    files
+      .map((file) => {
+        const segments = path
+          .dirname(file)
+          .split(path.sep)
+          .filter((s) => s !== ".");
+        const keys: string[] = [];
+        const source = segments
+          .map((segment) => {
+            const catchAll = /^\[\.\.\.(\w+)\]$/.exec(segment);
+            if (catchAll?.[1]) {
+              keys.push(catchAll[1]);
+              return "(.+)";
+            }
+            const param = /^\[(\w+)\]$/.exec(segment);
+            if (!param?.[1]) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+            keys.push(param[1]);
+            return "([^/]+)";
+          })
+          .join("/");
+        const full = path.join(API_DIR, file);
+        return {
+          pattern: new RegExp(`^/api/${source}/?$`),
+          keys,
+          isCatchAll: source.includes("(.+)"),
+          load: () => import(full) as Promise<RouteModule>,
+        };
+      })
+      // Like Next: fewer dynamic segments first, a catch-all only when nothing else matches.
+      .sort((a, b) => Number(a.isCatchAll) - Number(b.isCatchAll) || a.keys.length - b.keys.length)
+  );
 }
 
 export type AppServer = { url: string; close: () => Promise<void> };

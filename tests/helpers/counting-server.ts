@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
  *   /ok/<name>               200 { name }
  *   /flaky/<name>?fail=N     500 for the first N hits of that path, then 200
  *   /status/<code>           answers that status
+ *   /nul                     200 text with a NUL character in it
  */
 export type CountingServer = { url: string; hits: (path: string) => number; close: () => Promise<void> };
 
@@ -27,6 +28,10 @@ export async function startCountingServer(): Promise<CountingServer> {
       return hits <= fail ? send(500, { error: "try again", hits }) : send(200, { name: arg, hits });
     }
     if (kind === "status") return send(Number(arg), { status: Number(arg) });
+    if (kind === "nul") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      return res.end("before\u0000after");
+    }
     send(404, { error: "unknown path" });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

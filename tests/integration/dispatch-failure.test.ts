@@ -55,4 +55,20 @@ describe("a run whose start event cannot be sent", () => {
     const events = await listRunEvents(await getDb(), "ws_local", runId ?? "");
     expect(events.map((e) => e.data.status)).toEqual(["queued", "failed"]);
   });
+
+  it("lets a retry with the same idempotency key start afresh instead of returning the failed run", async () => {
+    const post = () =>
+      fetch(`${app.url}/api/workflows/wf_example/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: { name: "Ada" }, idempotencyKey: "retry-me" }),
+      });
+    const first = (await (await post()).json()) as { error: { message: string } };
+    const second = await post();
+    expect(second.status).toBe(503);
+    const secondBody = (await second.json()) as { error: { message: string } };
+    const runIdOf = (message: string) => /run_[a-z0-9]{26}/.exec(message)?.[0];
+    // A new run was created (and failed to dispatch again): not the first one replayed as "failed".
+    expect(runIdOf(secondBody.error.message)).not.toBe(runIdOf(first.error.message));
+  });
 });

@@ -227,10 +227,99 @@ export function defineRunFlowSuite(options: StackOptions) {
       expect(run.status).toBe("failed");
       expect(run.error?.nodeId).toBe("bad");
       expect(run.error?.message).toMatch(/400/);
+      expect(run.error?.code).toEqual(expect.any(String));
       expect(step(run, "bad").status).toBe("failed");
       expect(step(run, "later").status).toBe("cancelled");
       expect(server.hits("/status/400")).toBe(1);
       expect(server.hits("/ok/later")).toBe(0);
+    });
+
+    it("fails a node whose output is too large once, without retrying, with the reason and its code", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("huge", "transform", { expression: '$pad("x", 2000000)' })],
+        edges: [],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("failed");
+      expect(run.error).toMatchObject({ nodeId: "huge", code: "output_too_large" });
+      expect(step(run, "huge")).toMatchObject({ status: "failed", attempt: 0, output: null });
+    });
+
+    it("stores a fetched body containing a NUL character (as U+FFFD) instead of failing to save it", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("nul", "http", get(`${server.url}/nul`))],
+        edges: [],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect((step(run, "nul").output as { body: string }).body).toBe("before\ufffdafter");
+      expect(server.hits("/nul")).toBe(1);
+    });
+
+    it("does not repeat a node whose result was stored when Inngest retries its step", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [
+          node("wait", "delay", { duration: "1h" }),
+          node("call", "http", get(`${server.url}/ok/once-only`)),
+        ],
+        edges: [edge("wait", "call")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.settle();
+
+      // The node's step body runs and stores its result, but (as if the answer to Inngest were lost)
+      // the executor will run the step again after the sleep.
+      const { getDb } = await import("@/server/db/client");
+      const { executeNodeStep } = await import("@/server/runs/execute-node-step");
+      const { LOCAL_WORKSPACE_ID } = await import("@/server/workspaces/ensure-local-workspace");
+      const { WorkflowGraphSchema } = await import("@/engine");
+      const graph = WorkflowGraphSchema.parse({
+        nodes: [node("call", "http", get(`${server.url}/ok/once-only`))],
+        edges: [],
+      });
+      const callNode = graph.nodes[0];
+      if (!callNode) throw new Error("no node");
+      const args = {
+        runId,
+        workspaceId: LOCAL_WORKSPACE_ID,
+        node: callNode,
+        scope: { input: {}, nodes: {} },
+        attempt: 0,
+        maxAttempts: 5,
+        publish: async () => {},
+      };
+      const first = await executeNodeStep(await getDb(), args);
+      expect(await executeNodeStep(await getDb(), { ...args, attempt: 1 })).toEqual(first);
+
+      await stack().engine.clock.advance(3_600_000);
+      await stack().engine.settle();
+      expect((await getRun(runId)).status).toBe("succeeded");
+      expect(server.hits("/ok/once-only")).toBe(1);
+    });
+
+    it("marks the run failed when the function itself fails, instead of leaving it running", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("only", "text", { template: "x" })],
+        edges: [],
+      });
+      // A stored graph that no longer parses (as after an incompatible change) fails outside any node.
+      const { getDb } = await import("@/server/db/client");
+      const { workflowVersions } = await import("@/server/db/schema");
+      const { eq } = await import("drizzle-orm");
+      await (await getDb())
+        .update(workflowVersions)
+        .set({ graph: { nodes: [{ id: "only", type: "text", data: { config: {} } }], edges: [] } })
+        .where(eq(workflowVersions.workflowId, workflowId));
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("failed");
+      expect(run.error?.code).toBe("execution_failed");
+      expect(run.error?.message).toMatch(/Execution failed/);
     });
 
     it("retries a failing node up to its attempts, then fails the run", async () => {

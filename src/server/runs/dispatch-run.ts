@@ -33,14 +33,17 @@ export async function dispatchRun(
 
 /**
  * A run whose start event could not be sent is failed at once, with a reason,
- * instead of sitting in `queued` where nothing would ever pick it up.
+ * instead of sitting in `queued` where nothing would ever pick it up. Its
+ * idempotency key is released, so the client's retry with the same key starts
+ * a new run rather than getting this failed one back. Returns false when the
+ * run had already started (the event got through after all): nothing changes.
  */
 export async function failUndispatchedRun(
   db: Database,
   run: { id: string; workspaceId: string },
   reason: string,
-) {
-  await db.transaction(async (tx) => {
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
     const now = new Date();
     const [updated] = await tx
       .update(runs)
@@ -48,10 +51,11 @@ export async function failUndispatchedRun(
         status: "failed",
         error: { code: "dispatch_failed", message: `Could not queue the run for execution: ${reason}` },
         finishedAt: now,
+        idempotencyKey: null,
       })
       .where(sql`${runs.id} = ${run.id} and ${runs.status} = 'queued'`)
       .returning({ id: runs.id });
-    if (!updated) return;
+    if (!updated) return false;
     await appendRunEvents(tx, {
       runId: run.id,
       workspaceId: run.workspaceId,
@@ -63,6 +67,7 @@ export async function failUndispatchedRun(
         },
       ],
     });
+    return true;
   });
 }
 
@@ -73,9 +78,9 @@ export async function failUndispatchedRun(
 export async function dispatchRunOrFail(db: Database, run: { id: string; workspaceId: string }) {
   const dispatched = await dispatchRun(db, run);
   if (dispatched.ok) return;
-  await failUndispatchedRun(db, run, dispatched.error);
+  if (!(await failUndispatchedRun(db, run, dispatched.error))) return;
   throw new AppError(
     "unavailable",
-    `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again.`,
+    `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again (the same idempotency key is fine).`,
   );
 }

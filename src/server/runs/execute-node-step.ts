@@ -5,6 +5,7 @@ import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
 import type { NewRunEvent } from "./append-run-events";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
+import { storableOutput } from "./storable-output";
 
 export type PublishRunEvents = (events: RunEvent[]) => Promise<void>;
 
@@ -41,8 +42,8 @@ export async function executeNodeStep(
 ): Promise<unknown> {
   const { runId, workspaceId, node, attempt } = args;
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
-  const started = await recordStepStarted(db, ref);
-  if (!started) {
+  const start = await recordStepStarted(db, ref);
+  if (start.state === "run_over") {
     // Cancelled while this step was queued: doing the node's work (an HTTP call, say) now would be wrong.
     throw new NodeStepError(
       `Run ${runId} is already over; node ${node.id} was not executed`,
@@ -51,26 +52,29 @@ export async function executeNodeStep(
       "run_over",
     );
   }
-  await args.publish(started);
+  if (start.state === "already_succeeded") return start.output;
+  await args.publish(start.events);
 
   const logs: NewRunEvent[] = [];
   let output: unknown;
   try {
-    output = await executeNode({
-      node,
-      scope: args.scope,
-      runId,
-      attempt,
-      deps: {
-        fetch: nodeFetch(),
-        now: () => new Date(),
-        log: (entry) => {
-          logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
-          // `nodeLevel`, not `level`: pino's own level field must stay filterable.
-          logger.info({ runId, nodeId: node.id, nodeLevel: entry.level }, entry.message);
+    output = storableOutput(
+      await executeNode({
+        node,
+        scope: args.scope,
+        runId,
+        attempt,
+        deps: {
+          fetch: nodeFetch(),
+          now: () => new Date(),
+          log: (entry) => {
+            logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
+            // `nodeLevel`, not `level`: pino's own level field must stay filterable.
+            logger.info({ runId, nodeId: node.id, nodeLevel: entry.level }, entry.message);
+          },
         },
-      },
-    });
+      }),
+    );
   } catch (error) {
     const failure = describeFailure(error, node.id);
     const willRetry = failure.retriable && attempt + 1 < args.maxAttempts;
@@ -83,7 +87,18 @@ export async function executeNodeStep(
     await args.publish(events);
     throw failure;
   }
-  await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
+  try {
+    await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
+  } catch (error) {
+    // The database error (with its SQL and parameters) goes to the log, never into the run's error.
+    logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");
+    throw new NodeStepError(
+      "Could not store the node's result; the attempt will be retried",
+      node.id,
+      true,
+      "storage_error",
+    );
+  }
   return output;
 }
 

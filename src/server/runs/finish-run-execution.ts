@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { type RunEvent, type RunStatus, runSteps, runs } from "../db/schema";
+import type { Database, Transaction } from "../db/client";
+import { type RunError, type RunEvent, type RunStatus, runSteps, runs } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "./append-run-events";
 import { RUN_DURATION_MS } from "./run-duration";
 import { isTerminalRunStatus } from "./statuses";
@@ -35,6 +35,7 @@ export async function finishRunExecution(
           ),
         );
     }
+    const error = conclusion.status === "failed" ? await failedNodeError(tx, runId, conclusion.error) : null;
     // Nodes the failure kept from running: they did not fail, they never got a turn.
     await tx
       .update(runSteps)
@@ -54,7 +55,7 @@ export async function finishRunExecution(
       .set({
         status,
         output: conclusion.status === "succeeded" ? (conclusion.output ?? null) : null,
-        error: conclusion.status === "failed" ? conclusion.error : null,
+        error,
         nodesSucceeded: count("succeeded"),
         nodesFailed: count("failed"),
         nodesSkipped: count("skipped"),
@@ -72,11 +73,36 @@ export async function finishRunExecution(
     events.push({
       type: "run.status",
       data:
-        conclusion.status === "failed"
-          ? { status, error: conclusion.error }
-          : { status, output: conclusion.output ?? null },
+        conclusion.status === "failed" ? { status, error } : { status, output: conclusion.output ?? null },
       dedupeKey: `status:${status}`,
     });
     return appendRunEvents(tx, { runId, workspaceId: run.workspaceId, events });
   });
+}
+
+/**
+ * The run's error, in the failing node's own words: the executor only passes a
+ * message through, while the step row kept the node's error code. The node's
+ * row is marked failed if the failure never reached it (a storage error, say).
+ */
+async function failedNodeError(
+  tx: Transaction,
+  runId: string,
+  reported: { message: string; code?: string; nodeId?: string },
+): Promise<RunError> {
+  if (!reported.nodeId) return reported;
+  const where = and(eq(runSteps.runId, runId), eq(runSteps.nodeId, reported.nodeId));
+  const [step] = await tx.select({ error: runSteps.error }).from(runSteps).where(where);
+  const error: RunError = step?.error
+    ? { message: step.error.message, code: step.error.code, nodeId: reported.nodeId }
+    : { ...reported };
+  await tx
+    .update(runSteps)
+    .set({
+      status: "failed",
+      error: step?.error ?? { message: error.message, code: error.code },
+      finishedAt: sql`now()`,
+    })
+    .where(and(where, inArray(runSteps.status, ["pending", "running"])));
+  return error;
 }

@@ -35,10 +35,27 @@ async function lockLiveRun(tx: Transaction, runId: string): Promise<boolean> {
   return run !== undefined && !isTerminalRunStatus(run.status);
 }
 
-/** Returns null, having written nothing, when the run is already over: the node must not execute. */
-export async function recordStepStarted(db: Database, ref: StepRef): Promise<RunEvent[] | null> {
+export type StepStart =
+  | { state: "run_over" }
+  | { state: "already_succeeded"; output: unknown }
+  | { state: "started"; events: RunEvent[] };
+
+/**
+ * Opens an attempt. Writes nothing when the run is already over (the node must
+ * not execute) or when the node already succeeded — its result was stored but
+ * Inngest never heard back — so the stored output is returned instead of doing
+ * the node's work (an HTTP POST, say) a second time.
+ */
+export async function recordStepStarted(db: Database, ref: StepRef): Promise<StepStart> {
   return db.transaction(async (tx) => {
-    if (!(await lockLiveRun(tx, ref.runId))) return null;
+    if (!(await lockLiveRun(tx, ref.runId))) return { state: "run_over" };
+    const [done] = await tx
+      .select({ output: runSteps.output })
+      .from(runSteps)
+      .where(
+        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), eq(runSteps.status, "succeeded")),
+      );
+    if (done) return { state: "already_succeeded", output: done.output };
     await tx
       .update(runSteps)
       .set({
@@ -47,7 +64,7 @@ export async function recordStepStarted(db: Database, ref: StepRef): Promise<Run
         startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
       })
       .where(unfinishedStep(ref));
-    return appendRunEvents(tx, {
+    const events = await appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,
       events: [
@@ -59,6 +76,7 @@ export async function recordStepStarted(db: Database, ref: StepRef): Promise<Run
         },
       ],
     });
+    return { state: "started", events };
   });
 }
 
