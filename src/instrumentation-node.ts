@@ -1,17 +1,28 @@
-import { getEnv } from "./lib/env";
-import { logger } from "./lib/logger";
-import { chooseDriver } from "./server/db/drivers";
-import { ensureLocalWorkspace } from "./server/workspaces/ensure-local-workspace";
+import { getEnv, InvalidEnvError } from "./lib/env";
 
 /**
- * Start-up on Node: configuration is validated first, so a bad or missing
- * variable stops the server with its name instead of failing the first request;
- * the embedded database is opened, migrated and seeded early so the first
- * request does not pay PGlite's start-up.
+ * Start-up on Node. Configuration is validated first: a bad or missing variable
+ * stops the server, naming the variable, instead of serving errors (or worse,
+ * serving without sign-in). Everything else is imported only afterwards,
+ * because those modules read the configuration as they load. The embedded
+ * database is opened, migrated and seeded early so the first request does not
+ * pay PGlite's start-up.
  */
 export async function registerNode(): Promise<void> {
-  const env = getEnv();
+  let env: ReturnType<typeof getEnv>;
+  try {
+    env = getEnv();
+  } catch (error) {
+    if (!(error instanceof InvalidEnvError)) throw error;
+    console.error(`Stepwise refuses to start. ${error.message}`);
+    process.exit(1);
+  }
+  const { logger } = await import("./lib/logger");
+  const { chooseDriver } = await import("./server/db/drivers");
   const driver = chooseDriver(env);
-  if (driver.driver === "pglite") await ensureLocalWorkspace();
+  if (driver.driver === "pglite") {
+    const { ensureLocalWorkspace } = await import("./server/workspaces/ensure-local-workspace");
+    await ensureLocalWorkspace();
+  }
   logger.info({ driver: driver.driver, nodeEnv: env.NODE_ENV }, "stepwise ready");
 }
