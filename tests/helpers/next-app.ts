@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from "vitest";
 import { createLocalEngine, type LocalEngine } from "../../inngest/local";
 import type { ClerkTestKeys } from "./clerk-tokens";
 import { type NextServer, startNextServer } from "./next-server";
-import { createTestDatabase, type TestDatabase } from "./test-database";
+import { createTestDatabase, type TestDatabase, type TestDriver } from "./test-database";
 
 /**
  * The app as it runs for real, for one test file: the test build under
@@ -18,6 +18,8 @@ export type NextAppOptions = {
   /** Turns sign-in on with these keys; without them the app runs in local mode. */
   clerk?: Pick<ClerkTestKeys, "jwtKey" | "publishableKey" | "secretKey">;
   env?: Record<string, string>;
+  /** PostgreSQL lets the test process read and write the app's database while the server runs; PGlite cannot. */
+  driver?: TestDriver;
 };
 
 export type CallOptions = {
@@ -50,7 +52,7 @@ function clerkEnv(clerk: NonNullable<NextAppOptions["clerk"]>): Record<string, s
 }
 
 async function startNextApp(options: NextAppOptions): Promise<NextApp> {
-  const database = await createTestDatabase("pglite");
+  const database = await createTestDatabase(options.driver ?? "pglite");
   const engine = await createLocalEngine({ port: 0, clock: "manual", logger: false });
   let server: NextServer;
   try {

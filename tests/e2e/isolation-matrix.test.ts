@@ -1,0 +1,248 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { generateApiKeySecret } from "@/server/api-keys/api-key-secret";
+import { edge, node } from "../fixtures/graphs";
+import { createClerkTestKeys } from "../helpers/clerk-tokens";
+import { AUTHORIZED_PARTIES, type CallOptions, useNextApp } from "../helpers/next-app";
+import { postgresAvailability } from "../helpers/test-database";
+
+/**
+ * Every session and /api/v1 endpoint against every way a caller can be the
+ * wrong one: no credentials, another workspace's credentials, and for API keys
+ * a malformed, revoked, expired or under-scoped key. Each call must get its
+ * status (401 / 403 / 404) and change nothing in the victim's workspace.
+ * PostgreSQL backs the app so this process can plant an expired key directly.
+ */
+
+const clerk = await createClerkTestKeys();
+const AZP = AUTHORIZED_PARTIES[0];
+const ALL_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write"];
+
+type Ids = { workflowId: string; runId: string; keyId: string };
+type Endpoint = {
+  method: string;
+  /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId` naming the victim's resources. */
+  route: string;
+  body?: unknown;
+  /** Addresses one of the victim's resources (so another workspace gets 404), rather than a collection. */
+  targetsVictim: boolean;
+};
+
+const graph = {
+  nodes: [node("wait", "delay", { duration: "1h" }), node("after", "text", { template: "done" })],
+  edges: [edge("wait", "after")],
+};
+
+const SESSION_ENDPOINTS: Endpoint[] = [
+  { method: "GET", route: "/api/workflows", targetsVictim: false },
+  { method: "POST", route: "/api/workflows", body: { name: "intruder", graph }, targetsVictim: false },
+  { method: "GET", route: "/api/workflows/:workflowId", targetsVictim: true },
+  { method: "PUT", route: "/api/workflows/:workflowId", body: { name: "pwned", graph }, targetsVictim: true },
+  { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
+  { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
+  { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },
+  { method: "GET", route: "/api/api-keys", targetsVictim: false },
+  {
+    method: "POST",
+    route: "/api/api-keys",
+    body: { name: "intruder", scopes: ["runs:read"] },
+    targetsVictim: false,
+  },
+  { method: "DELETE", route: "/api/api-keys/:keyId", targetsVictim: true },
+];
+
+const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
+  { method: "GET", route: "/api/v1/workflows", scope: "workflows:read", targetsVictim: false },
+  {
+    method: "POST",
+    route: "/api/v1/workflows",
+    scope: "workflows:write",
+    body: { name: "x", graph },
+    targetsVictim: false,
+  },
+  { method: "GET", route: "/api/v1/workflows/:workflowId", scope: "workflows:read", targetsVictim: true },
+  {
+    method: "PUT",
+    route: "/api/v1/workflows/:workflowId",
+    scope: "workflows:write",
+    body: { graph },
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/runs",
+    scope: "runs:write",
+    body: { input: {} },
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/nodes/:nodeId/run",
+    scope: "runs:write",
+    body: { input: {} },
+    targetsVictim: true,
+  },
+  { method: "GET", route: "/api/v1/runs", scope: "runs:read", targetsVictim: false },
+  { method: "GET", route: "/api/v1/runs/:runId", scope: "runs:read", targetsVictim: true },
+  { method: "POST", route: "/api/v1/runs/:runId/cancel", scope: "runs:write", targetsVictim: true },
+];
+
+/** Routes that are deliberately public or not tenant data. */
+const EXEMPT = new Set(["/api/inngest", "/api/health", "/api/v1/openapi.json", "/api/[...path]"]);
+
+const fill = (route: string, ids: Ids) =>
+  route
+    .replace(":workflowId", ids.workflowId)
+    .replace(":runId", ids.runId)
+    .replace(":keyId", ids.keyId)
+    .replace(":nodeId", "after");
+
+describe.runIf(postgresAvailability().available)("workspace isolation matrix", () => {
+  const app = useNextApp({ clerk, driver: "postgres" });
+  const victim = { user: "user_victim", ids: { workflowId: "", runId: "", keyId: "" } as Ids, key: "" };
+  const intruder = { user: "user_intruder", key: "", narrowKey: "", revokedKey: "", expiredKey: "" };
+  const session = (userId: string) => clerk.mintSessionToken({ userId, azp: AZP });
+
+  async function call(endpoint: Endpoint, auth: CallOptions) {
+    return app().call(endpoint.method, fill(endpoint.route, victim.ids), { ...auth, body: endpoint.body });
+  }
+
+  async function createKey(userId: string, scopes: string[]) {
+    const created = await app().call<{ id: string; secret: string }>("POST", "/api/api-keys", {
+      bearer: await session(userId),
+      body: { name: `key of ${userId}`, scopes },
+    });
+    expect(created.status, created.text).toBe(201);
+    return created.body;
+  }
+
+  /** Everything of the victim's that an intruder could try to change, read with the victim's own rights. */
+  async function victimState() {
+    const bearer = await session(victim.user);
+    const workflow = await app().call("GET", `/api/workflows/${victim.ids.workflowId}`, { bearer });
+    const run = await app().call<{ status: string; steps: unknown[] }>(
+      "GET",
+      `/api/runs/${victim.ids.runId}`,
+      { bearer },
+    );
+    const keys = await app().call("GET", "/api/api-keys", { bearer });
+    const runs = await app().call<{ data: Array<{ id: string }> }>(
+      "GET",
+      `/api/v1/runs?workflowId=${victim.ids.workflowId}&limit=100`,
+      { bearer: victim.key },
+    );
+    const lastUsed = (keys.body as { data: Array<Record<string, unknown>> }).data.map(
+      ({ lastUsedAt: _, ...k }) => k,
+    );
+    return {
+      workflow: workflow.body,
+      run: run.body,
+      keys: lastUsed,
+      runIds: runs.body.data.map((r) => r.id),
+    };
+  }
+
+  beforeAll(async () => {
+    const bearer = await session(victim.user);
+    const workflow = await app().call<{ id: string }>("POST", "/api/workflows", {
+      bearer,
+      body: { name: "victim", graph },
+    });
+    victim.ids.workflowId = workflow.body.id;
+    const run = await app().call<{ runId: string }>("POST", `/api/workflows/${workflow.body.id}/runs`, {
+      bearer,
+      body: { input: {} },
+    });
+    victim.ids.runId = run.body.runId;
+    await app().engine.settle(); // the run now sleeps on its delay: live, and it stays so
+    const key = await createKey(victim.user, ALL_SCOPES);
+    victim.ids.keyId = key.id;
+    victim.key = key.secret;
+
+    intruder.key = (await createKey(intruder.user, ALL_SCOPES)).secret;
+    intruder.narrowKey = (await createKey(intruder.user, ["workflows:read"])).secret;
+    const revoked = await createKey(intruder.user, ALL_SCOPES);
+    await app().call("DELETE", `/api/api-keys/${revoked.id}`, { bearer: await session(intruder.user) });
+    intruder.revokedKey = revoked.secret;
+
+    // An expired key of the victim's own workspace, planted directly: the API refuses past expiry dates.
+    const expired = generateApiKeySecret();
+    const client = new pg.Client({ connectionString: app().database.url });
+    await client.connect();
+    const [{ workspace_id: workspaceId }] = (
+      await client.query("select workspace_id from workflows where id = $1", [victim.ids.workflowId])
+    ).rows;
+    await client.query(
+      `insert into api_keys (id, workspace_id, name, prefix, hash, scopes, created_by, expires_at)
+       values ($1, $2, 'expired', $3, $4, $5, 'test', now() - interval '1 minute')`,
+      ["key_0expired0000000000000000", workspaceId, expired.prefix, expired.hash, JSON.stringify(ALL_SCOPES)],
+    );
+    await client.end();
+    intruder.expiredKey = expired.secret;
+  });
+
+  it("covers every API route file (nothing can be added without deciding who may call it)", () => {
+    const apiDir = path.resolve(import.meta.dirname, "../../src/app/api");
+    const files = readdirSync(apiDir, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith("route.ts"))
+      .map((file) => `/api/${path.dirname(file)}`.replace(/\[(\w+)\]/g, ":$1"));
+    const covered = new Set([...SESSION_ENDPOINTS, ...V1_ENDPOINTS].map((e) => e.route));
+    const missing = files.filter(
+      (route) => !covered.has(route) && !EXEMPT.has(route.replace(/:(\w+)/g, "[$1]")),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("session endpoints: 401 without a session, 404 (or nothing of the victim's) for another workspace", async () => {
+    const before = await victimState();
+    const intruderSession = await session(intruder.user);
+    const expiredSession = await clerk.mintSessionToken({
+      userId: victim.user,
+      azp: AZP,
+      expiresInSec: -120,
+    });
+    for (const endpoint of SESSION_ENDPOINTS) {
+      const label = `${endpoint.method} ${endpoint.route}`;
+      expect((await call(endpoint, {})).status, `${label} without credentials`).toBe(401);
+      expect(
+        (await call(endpoint, { bearer: expiredSession })).status,
+        `${label} with an expired session`,
+      ).toBe(401);
+      const asIntruder = await call(endpoint, { bearer: intruderSession });
+      if (endpoint.targetsVictim) expect(asIntruder.status, `${label} from another workspace`).toBe(404);
+      else expect(asIntruder.text, `${label} leaks the victim's data`).not.toContain(victim.ids.workflowId);
+    }
+    expect(await victimState()).toEqual(before);
+  });
+
+  it("v1 endpoints: 401 for missing, malformed, revoked and expired keys, 403 without the scope, 404 across workspaces", async () => {
+    const before = await victimState();
+    for (const endpoint of V1_ENDPOINTS) {
+      const label = `${endpoint.method} ${endpoint.route}`;
+      for (const [name, auth] of [
+        ["no key", {}],
+        ["a malformed key", { bearer: "sk_not-a-real-key" }],
+        ["a session token instead of a key", { bearer: await session(victim.user) }],
+        ["a revoked key", { bearer: intruder.revokedKey }],
+        ["an expired key", { bearer: intruder.expiredKey }],
+      ] as const) {
+        const result = await call(endpoint, auth);
+        expect(result.status, `${label} with ${name}`).toBe(401);
+        expect(result.headers.get("location"), `${label} redirects`).toBeNull();
+      }
+      if (endpoint.scope !== "workflows:read") {
+        expect(
+          (await call(endpoint, { bearer: intruder.narrowKey })).status,
+          `${label} without ${endpoint.scope}`,
+        ).toBe(403);
+      }
+      const asIntruder = await call(endpoint, { bearer: intruder.key });
+      if (endpoint.targetsVictim) expect(asIntruder.status, `${label} from another workspace`).toBe(404);
+      else expect(asIntruder.text, `${label} leaks the victim's data`).not.toContain(victim.ids.workflowId);
+    }
+    expect(await victimState()).toEqual(before);
+  });
+});
