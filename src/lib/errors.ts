@@ -30,6 +30,8 @@ export type ErrorIssue = {
   nodeId?: string;
   edgeId?: string;
   field?: string;
+  /** For a cycle in a graph: the node ids around it, first repeated last. */
+  cyclePath?: string[];
 };
 
 export class AppError extends Error {

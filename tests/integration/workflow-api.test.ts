@@ -14,6 +14,7 @@ type ErrorBody = {
       nodeId?: string;
       field?: string;
       code?: string;
+      cyclePath?: string[];
     }>;
   };
 };
@@ -129,11 +130,23 @@ describe("workflow and run API (pglite)", () => {
     const issue = response.body.error.issues?.find((i) => i.code === expected.code);
     expect(issue, JSON.stringify(response.body.error.issues)).toBeDefined();
     expect(issue?.message).toMatch(expected.pattern);
+    if (expected.code === "cycle") expect(issue?.cyclePath).toEqual(["a", "b", "a"]);
     if ("nodeId" in expected) {
       expect(issue?.nodeId).toBe(expected.nodeId);
       expect(issue?.field).toBe(expected.field);
     }
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it("refuses an unusable input schema as a validation failure naming inputSchema", async () => {
+    const response = await stack().api<ErrorBody>("POST", "/api/workflows", {
+      name: "bad schema",
+      graph: simpleGraph,
+      inputSchema: { type: "string" },
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe("validation_failed");
+    expect(response.body.error.issues?.[0]?.path).toEqual(["body", "inputSchema"]);
   });
 
   it("refuses an invalid graph on PUT without creating a version", async () => {

@@ -18,6 +18,7 @@ export const ErrorBodySchema = z.object({
           nodeId: z.string().optional(),
           edgeId: z.string().optional(),
           field: z.string().optional(),
+          cyclePath: z.array(z.string()).optional(),
         }),
       )
       .optional()

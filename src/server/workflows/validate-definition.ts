@@ -21,6 +21,7 @@ export function validateDefinition(
         nodeId: issue.nodeId,
         edgeId: issue.edgeId,
         field: issue.field,
+        ...(issue.cyclePath && { cyclePath: issue.cyclePath }),
       });
     }
   }
@@ -37,11 +38,9 @@ export function validateDefinition(
   }
   if (!result.ok || issues.length > 0) {
     const first = issues[0];
-    throw new AppError(
-      "invalid_graph",
-      first ? `Invalid workflow: ${first.message}` : "Invalid workflow",
-      issues,
-    );
+    // A sound graph with a bad input schema is a plain validation failure, not a graph problem.
+    const code = result.ok ? "validation_failed" : "invalid_graph";
+    throw new AppError(code, first ? `Invalid workflow: ${first.message}` : "Invalid workflow", issues);
   }
   return result.graph;
 }
