@@ -34,6 +34,7 @@ export {
   WorkflowNodeSchema,
 } from "./graph/schema";
 export { subgraph } from "./graph/subgraph";
+export { type NodeSettings, NodeSettingsSchema, retryDelayMs } from "./graph/node-settings";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export type { ConditionOutput } from "./nodes/condition-node";
 export {

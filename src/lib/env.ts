@@ -62,6 +62,29 @@ const EnvSchema = z
       ),
 
     /** At most 1 MB: request bodies are capped there. */
+    /**
+     * AES-256-GCM key for stored credentials: 32 bytes, base64. ENCRYPTION_KEY_ID names
+     * it in each ciphertext; ENCRYPTION_KEYS_PREVIOUS ("id:base64,id:base64") still
+     * decrypts what older keys wrote, so keys rotate without a big-bang re-encryption.
+     */
+    ENCRYPTION_KEY: z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || Buffer.from(value, "base64").length === 32, {
+        message: "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+      }),
+    ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default("k1"),
+    ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+
+    /** LLM providers used when a node names no credential of its own. */
+    OPENAI_API_KEY: z.string().optional(),
+    /** Any OpenAI-compatible endpoint: OpenAI, Groq, Ollama, vLLM… */
+    OPENAI_BASE_URL: z.url().optional(),
+    GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
+
+    /** Runs of one workspace that execute at once (fair share); a workspace can set its own. */
+    RUN_CONCURRENCY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(10),
+
     RUN_INPUT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -121,6 +144,7 @@ const EnvSchema = z
         "Inngest Cloud signs every call; without the key /api/inngest cannot verify them",
       ],
       ["INNGEST_EVENT_KEY", "runs are started by sending events to Inngest Cloud, which needs an event key"],
+      ["ENCRYPTION_KEY", "stored credentials are encrypted with it; without it they could not be read back"],
     ];
     for (const [key, why] of required) {
       const value = env[key];

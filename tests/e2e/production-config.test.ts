@@ -15,6 +15,7 @@ const REQUIRED_IN_PRODUCTION = [
   "DATABASE_URL",
   "INNGEST_SIGNING_KEY",
   "INNGEST_EVENT_KEY",
+  "ENCRYPTION_KEY",
 ];
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NODE_CONFIG_SCHEMAS } from "../nodes/configs";
 import { NODE_TYPES, type NodeType } from "../nodes/node-types";
+import { NodeSettingsSchema } from "./node-settings";
 
 /**
  * Hard limits on a graph. They keep validation, planning and the persisted version small enough for a
@@ -27,7 +28,7 @@ function nodeSchemaFor<T extends NodeType, C extends z.ZodType>(type: T, config:
     id: NodeIdSchema,
     type: z.literal(type),
     position: PositionSchema,
-    data: z.looseObject({ label: z.string().max(200).optional(), config }),
+    data: z.looseObject({ label: z.string().max(200).optional(), config, settings: NodeSettingsSchema.optional() }),
   });
 }
 

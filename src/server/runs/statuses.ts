@@ -3,6 +3,7 @@ import type { RunStatus } from "../db/schema";
 /** Named status sets, so no caller re-derives "is this run over?". */
 export const TERMINAL_RUN_STATUSES = [
   "succeeded",
+  "partial",
   "failed",
   "cancelled",
 ] as const satisfies readonly RunStatus[];

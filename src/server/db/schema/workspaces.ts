@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const WORKSPACE_KINDS = ["local", "personal", "organization"] as const;
 export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
@@ -12,6 +12,8 @@ export const workspaces = pgTable(
     kind: text("kind", { enum: WORKSPACE_KINDS }).notNull(),
     /** Clerk organization or user id; "local" for the embedded default. */
     externalId: text("external_id").notNull(),
+    /** Runs of this workspace executing at once; null: the deployment's default (RUN_CONCURRENCY_PER_WORKSPACE). */
+    runConcurrency: integer("run_concurrency"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("workspaces_external_id_key").on(t.kind, t.externalId)],

@@ -1,0 +1,29 @@
+import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { runs } from "./runs";
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timeout"] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** A person's decision an approval node waits for. One per node per run. */
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    workspaceId: text("workspace_id").notNull(),
+    nodeId: text("node_id").notNull(),
+    status: text("status", { enum: APPROVAL_STATUSES }).notNull().default("pending"),
+    /** SHA-256 of the signed link's nonce: a link works once. */
+    linkNonceHash: text("link_nonce_hash"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decidedBy: text("decided_by"),
+    comment: text("comment"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("approvals_run_node_key").on(t.runId, t.nodeId)],
+);
+
+export type Approval = typeof approvals.$inferSelect;
