@@ -15,6 +15,9 @@ export const ID_PREFIXES = {
   step: "stp",
   request: "req",
   apiKey: "key",
+  credential: "cred",
+  approval: "apr",
+  stepOutput: "out",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

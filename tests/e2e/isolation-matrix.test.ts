@@ -20,7 +20,7 @@ const clerk = await createClerkTestKeys();
 const AZP = AUTHORIZED_PARTIES[0];
 const ALL_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write"];
 
-type Ids = { workflowId: string; runId: string; keyId: string };
+type Ids = { workflowId: string; runId: string; keyId: string; credentialId: string };
 type Endpoint = {
   method: string;
   /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId` naming the victim's resources. */
@@ -51,6 +51,14 @@ const SESSION_ENDPOINTS: Endpoint[] = [
     targetsVictim: false,
   },
   { method: "DELETE", route: "/api/api-keys/:keyId", targetsVictim: true },
+  { method: "GET", route: "/api/credentials", targetsVictim: false },
+  {
+    method: "POST",
+    route: "/api/credentials",
+    body: { name: "intruder", kind: "openai", secret: "sk-intruder" },
+    targetsVictim: false,
+  },
+  { method: "DELETE", route: "/api/credentials/:credentialId", targetsVictim: true },
 ];
 
 const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
@@ -97,11 +105,16 @@ const fill = (route: string, ids: Ids) =>
     .replace(":workflowId", ids.workflowId)
     .replace(":runId", ids.runId)
     .replace(":keyId", ids.keyId)
+    .replace(":credentialId", ids.credentialId)
     .replace(":nodeId", "after");
 
 describe.runIf(postgresAvailability().available)("workspace isolation matrix", () => {
   const app = useNextApp({ clerk, driver: "postgres" });
-  const victim = { user: "user_victim", ids: { workflowId: "", runId: "", keyId: "" } as Ids, key: "" };
+  const victim = {
+    user: "user_victim",
+    ids: { workflowId: "", runId: "", keyId: "", credentialId: "" } as Ids,
+    key: "",
+  };
   const intruder = { user: "user_intruder", key: "", narrowKey: "", revokedKey: "", expiredKey: "" };
   const session = (userId: string) => clerk.mintSessionToken({ userId, azp: AZP });
 
@@ -128,6 +141,7 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       { bearer },
     );
     const keys = await app().call("GET", "/api/api-keys", { bearer });
+    const credentials = await app().call("GET", "/api/credentials", { bearer });
     const runs = await app().call<{ data: Array<{ id: string }> }>(
       "GET",
       `/api/v1/runs?workflowId=${victim.ids.workflowId}&limit=100`,
@@ -159,6 +173,11 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
     await app().engine.settle(); // the run now sleeps on its delay: live, and it stays so
     const key = await createKey(victim.user, ALL_SCOPES);
     victim.ids.keyId = key.id;
+    const credential = await app().call<{ id: string }>("POST", "/api/credentials", {
+      bearer,
+      body: { name: "victim-openai", kind: "openai", secret: "sk-victim-secret" },
+    });
+    victim.ids.credentialId = credential.body.id;
     victim.key = key.secret;
 
     intruder.key = (await createKey(intruder.user, ALL_SCOPES)).secret;
