@@ -8,8 +8,11 @@ import { publishRunEvents } from "../../src/server/runs/publish-run-events";
 import { inngest } from "../client";
 import { runCancelRequested, runRequested } from "../events";
 
-/** Inngest's default; every attempt of a node is recorded in run_steps / run_events. */
-const RETRIES = 4;
+/**
+ * The ceiling for any step; each node retries as its settings say (4 unless
+ * set, Inngest's default) and stops there by failing non-retriably.
+ */
+const RETRIES = 10;
 
 /**
  * execute-run — executes one run of a workflow version, node by node.
@@ -91,7 +94,12 @@ export const executeRun = inngest.createFunction(
     await step.run("finish", async () => {
       const conclusion =
         outcome.status === "succeeded"
-          ? { status: "succeeded" as const, output: outcome.output, skipped: outcome.skipped }
+          ? {
+              status: "succeeded" as const,
+              output: outcome.output,
+              skipped: outcome.skipped,
+              failedNodes: outcome.failedNodes,
+            }
           : {
               status: "failed" as const,
               skipped: outcome.skipped,

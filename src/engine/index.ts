@@ -60,5 +60,5 @@ export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution
 export { isNodeType } from "./nodes/node-types";
 export { nodeRegistry } from "./nodes/registry";
 export { type Plan, type PlanState, planNext } from "./run/plan-next";
-export { type RunOutcome, type RunWorkflowArgs, runWorkflow } from "./run/run-workflow";
+export { type FailedNode, type RunOutcome, type RunWorkflowArgs, runWorkflow } from "./run/run-workflow";
 export { type StepRunner, sleepIdFor, stepIdFor } from "./run/step-runner";

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
  *   /flaky/<name>?fail=N     500 for the first N hits of that path, then 200
  *   /status/<code>           answers that status
  *   /nul                     200 text with a NUL character in it
+ *   /hang                    never answers (until the server closes)
  */
 export type CountingServer = { url: string; hits: (path: string) => number; close: () => Promise<void> };
 
@@ -28,6 +29,7 @@ export async function startCountingServer(): Promise<CountingServer> {
       return hits <= fail ? send(500, { error: "try again", hits }) : send(200, { name: arg, hits });
     }
     if (kind === "status") return send(Number(arg), { status: Number(arg) });
+    if (kind === "hang") return;
     if (kind === "nul") {
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end("before\u0000after");

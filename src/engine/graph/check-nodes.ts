@@ -2,6 +2,7 @@ import { z } from "zod";
 import { NODE_CONFIG_SCHEMAS } from "../nodes/configs";
 import { isNodeType, NODE_TYPES, type NodeType } from "../nodes/node-types";
 import { formatPath, type GraphIssue, toIssuePath } from "./graph-issue";
+import { NodeSettingsSchema } from "./node-settings";
 import { NodeIdSchema, PositionSchema } from "./schema";
 
 /**
@@ -12,7 +13,11 @@ const NodeShapeSchema = z.object({
   id: NodeIdSchema,
   type: z.string().min(1, "Node type is required"),
   position: PositionSchema,
-  data: z.looseObject({ label: z.string().max(200).optional(), config: z.unknown().optional() }),
+  data: z.looseObject({
+    label: z.string().max(200).optional(),
+    config: z.unknown().optional(),
+    settings: z.unknown().optional(),
+  }),
 });
 
 /** What edge checks need to know about the nodes that were readable. */
@@ -79,6 +84,7 @@ export function checkNodes(rawNodes: readonly unknown[]): { issues: GraphIssue[]
     }
     summary.typeById.set(node.id, node.type);
     issues.push(...checkConfig(node.id, node.type, node.data.config, index));
+    issues.push(...checkSettings(node.id, node.data.settings, index));
   });
 
   return { issues, summary };
@@ -93,6 +99,22 @@ function checkConfig(nodeId: string, type: NodeType, config: unknown, index: num
       code: "invalid_config",
       message: `Node "${nodeId}": ${field}: ${issue.message}`,
       path: ["nodes", index, "data", "config", ...toIssuePath(issue.path)],
+      nodeId,
+      field,
+    };
+  });
+}
+
+function checkSettings(nodeId: string, settings: unknown, index: number): GraphIssue[] {
+  if (settings === undefined) return [];
+  const parsed = NodeSettingsSchema.safeParse(settings);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    const field = formatPath(["settings", ...toIssuePath(issue.path)]);
+    return {
+      code: "invalid_config",
+      message: `Node "${nodeId}": ${field}: ${issue.message}`,
+      path: ["nodes", index, "data", "settings", ...toIssuePath(issue.path)],
       nodeId,
       field,
     };

@@ -28,7 +28,11 @@ function nodeSchemaFor<T extends NodeType, C extends z.ZodType>(type: T, config:
     id: NodeIdSchema,
     type: z.literal(type),
     position: PositionSchema,
-    data: z.looseObject({ label: z.string().max(200).optional(), config, settings: NodeSettingsSchema.optional() }),
+    data: z.looseObject({
+      label: z.string().max(200).optional(),
+      config,
+      settings: NodeSettingsSchema.optional(),
+    }),
   });
 }
 

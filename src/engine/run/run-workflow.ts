@@ -7,7 +7,14 @@ import { type StepRunner, sleepIdFor, stepIdFor } from "./step-runner";
 
 /** How a run ended. `outputs` holds every completed node's output, by node id. */
 export type RunOutcome =
-  | { status: "succeeded"; outputs: Record<string, unknown>; skipped: string[]; output: unknown }
+  | {
+      status: "succeeded";
+      outputs: Record<string, unknown>;
+      skipped: string[];
+      output: unknown;
+      /** Nodes that failed for good but have `continueOnError`: the run went on without them. */
+      failedNodes: FailedNode[];
+    }
   | {
       status: "failed";
       outputs: Record<string, unknown>;
@@ -15,6 +22,8 @@ export type RunOutcome =
       failedNodeId: string;
       error: { message: string; code?: string };
     };
+
+export type FailedNode = { nodeId: string; error: { message: string; code?: string } };
 
 export type RunWorkflowArgs = {
   /** A graph accepted by `validateGraph` (acyclic; a cyclic graph makes runWorkflow throw). */
@@ -45,11 +54,14 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
   const completed = new Map<string, unknown>();
   const skipped = new Set<string>();
   const skippedInOrder: string[] = [];
+  /** Continue-on-error failures: settled for the planner (as if completed), invisible to dependents. */
+  const softFailed: FailedNode[] = [];
+  const softFailedIds = new Set<string>();
 
   const scopeFor = (node: WorkflowNode): RunScope => {
     const nodes: Record<string, unknown> = { ...seedOutputs };
     for (const id of index.ancestors.get(node.id) ?? []) {
-      if (completed.has(id)) nodes[id] = completed.get(id);
+      if (completed.has(id) && !softFailedIds.has(id)) nodes[id] = completed.get(id);
     }
     return { input, nodes };
   };
@@ -77,7 +89,11 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
     plan.ready.forEach((node, i) => {
       const result = settled[i];
       if (result?.status === "fulfilled") completed.set(node.id, result.value);
-      else failure ??= { node, reason: result?.reason };
+      else if (node.data.settings?.continueOnError) {
+        completed.set(node.id, undefined);
+        softFailedIds.add(node.id);
+        softFailed.push({ nodeId: node.id, error: describeError(result?.reason) });
+      } else failure ??= { node, reason: result?.reason };
     });
     if (failure !== undefined) {
       return {
@@ -96,11 +112,13 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
       `Workflow cannot finish: ${stuck.map((node) => `"${node.id}"`).join(", ")} never became ready (validate the graph first; cycles are not allowed)`,
     );
   }
+  const succeeded = new Map([...completed].filter(([id]) => !softFailedIds.has(id)));
   return {
     status: "succeeded",
-    outputs: Object.fromEntries(completed),
+    outputs: Object.fromEntries(succeeded),
     skipped: skippedInOrder,
-    output: sinkOutput(index.order, index.outgoing, completed),
+    output: sinkOutput(index.order, index.outgoing, succeeded),
+    failedNodes: softFailed,
   };
 }
 

@@ -1,4 +1,11 @@
-import { executeNode, NodeExecutionError, type RunScope, type WorkflowNode } from "@/engine";
+import {
+  executeNode,
+  NodeExecutionError,
+  type NodeSettings,
+  type RunScope,
+  retryDelayMs,
+  type WorkflowNode,
+} from "@/engine";
 import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
@@ -41,6 +48,7 @@ export async function executeNodeStep(
   },
 ): Promise<unknown> {
   const { runId, workspaceId, node, attempt } = args;
+  const settings = node.data.settings ?? {};
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
   const start = await recordStepStarted(db, ref);
   if (start.state === "run_over") {
@@ -59,25 +67,30 @@ export async function executeNodeStep(
   let output: unknown;
   try {
     output = storableOutput(
-      await executeNode({
-        node,
-        scope: args.scope,
-        runId,
-        attempt,
-        deps: {
-          fetch: nodeFetch(),
-          now: () => new Date(),
-          log: (entry) => {
-            logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
-            // `nodeLevel`, not `level`: pino's own level field must stay filterable.
-            logger.info({ runId, nodeId: node.id, nodeLevel: entry.level }, entry.message);
+      await withTimeout(
+        settings.timeoutMs,
+        executeNode({
+          node,
+          scope: args.scope,
+          runId,
+          attempt,
+          deps: {
+            fetch: nodeFetch(),
+            now: () => new Date(),
+            log: (entry) => {
+              logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
+              // `nodeLevel`, not `level`: pino's own level field must stay filterable.
+              logger.info({ runId, nodeId: node.id, nodeLevel: entry.level }, entry.message);
+            },
           },
-        },
-      }),
+        }),
+      ),
     );
   } catch (error) {
     const failure = describeFailure(error, node.id);
-    const willRetry = failure.retriable && attempt + 1 < args.maxAttempts;
+    // The node's own retry count, within the ceiling the function was created with.
+    const maxAttempts = Math.min(args.maxAttempts, (settings.retries ?? DEFAULT_NODE_RETRIES) + 1);
+    const willRetry = failure.retriable && attempt + 1 < maxAttempts;
     const events = await recordStepFailed(db, {
       ...ref,
       error: { message: failure.message, code: failure.code, retriable: failure.retriable },
@@ -85,7 +98,7 @@ export async function executeNodeStep(
       logs,
     });
     await args.publish(events);
-    throw failure;
+    throw willRetry ? withBackoff(failure, settings, attempt) : finalFailure(failure);
   }
   try {
     await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
@@ -100,6 +113,41 @@ export async function executeNodeStep(
     );
   }
   return output;
+}
+
+/** Retries a node gets when its settings name none (Inngest's own default). */
+export const DEFAULT_NODE_RETRIES = 4;
+
+/** The node's backoff setting, unless the failure itself said when to come back (Retry-After). */
+function withBackoff(failure: NodeStepError, settings: NodeSettings, attempt: number): NodeStepError {
+  const delay = retryDelayMs(settings, attempt + 1);
+  if (delay === undefined || (failure.retryAfterMs ?? 0) >= delay) return failure;
+  return new NodeStepError(failure.message, failure.nodeId, true, failure.code, delay);
+}
+
+/** No attempts left: told to Inngest as non-retriable, so it stops here rather than at its own ceiling. */
+function finalFailure(failure: NodeStepError): NodeStepError {
+  return failure.retriable
+    ? new NodeStepError(failure.message, failure.nodeId, false, failure.code)
+    : failure;
+}
+
+function withTimeout<T>(timeoutMs: number | undefined, work: Promise<T>): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new NodeExecutionError(`The node took longer than its ${timeoutMs} ms timeout`, {
+            code: "timeout",
+            retriable: true,
+          }),
+        ),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function describeFailure(error: unknown, nodeId: string): NodeStepError {

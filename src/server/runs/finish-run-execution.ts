@@ -6,7 +6,13 @@ import { RUN_DURATION_MS } from "./run-duration";
 import { isTerminalRunStatus } from "./statuses";
 
 export type RunConclusion =
-  | { status: "succeeded"; output: unknown; skipped: string[] }
+  | {
+      status: "succeeded";
+      output: unknown;
+      skipped: string[];
+      /** Continue-on-error nodes that failed: the run ends `partial` rather than `succeeded`. */
+      failedNodes?: Array<{ nodeId: string }>;
+    }
   | { status: "failed"; skipped: string[]; error: { message: string; code?: string; nodeId?: string } };
 
 /**
@@ -49,13 +55,17 @@ export async function finishRunExecution(
       .groupBy(runSteps.status);
     const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
 
-    const status: RunStatus = conclusion.status;
+    const status: RunStatus =
+      conclusion.status === "succeeded" && (conclusion.failedNodes?.length ?? 0) > 0
+        ? "partial"
+        : conclusion.status;
     await tx
       .update(runs)
       .set({
         status,
         output: conclusion.status === "succeeded" ? (conclusion.output ?? null) : null,
-        error,
+
+        error: error ?? partialError(conclusion),
         nodesSucceeded: count("succeeded"),
         nodesFailed: count("failed"),
         nodesSkipped: count("skipped"),
@@ -105,4 +115,14 @@ async function failedNodeError(
     })
     .where(and(where, inArray(runSteps.status, ["pending", "running"])));
   return error;
+}
+
+/** A partial run says which nodes it finished without. */
+function partialError(conclusion: RunConclusion): RunError | null {
+  if (conclusion.status !== "succeeded" || !conclusion.failedNodes?.length) return null;
+  const ids = conclusion.failedNodes.map((node) => node.nodeId).join(", ");
+  return {
+    code: "nodes_failed",
+    message: `Finished without ${ids}: they failed and are set to continue on error`,
+  };
 }

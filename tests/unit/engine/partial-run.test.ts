@@ -61,6 +61,7 @@ describe("runWorkflow with seed outputs", () => {
       outputs: { greet: { text: "seeded, Ada" } },
       skipped: [],
       output: { text: "seeded, Ada" },
+      failedNodes: [],
     });
     expect(scopes.greet?.nodes).toEqual({ fetch: { text: "seeded" } });
     expect(scopes.fetch).toBeUndefined();

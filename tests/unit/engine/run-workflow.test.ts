@@ -6,6 +6,7 @@ import {
   runWorkflow,
   stepIdFor,
   type WorkflowGraph,
+  WorkflowGraphSchema,
   type WorkflowNode,
 } from "@/engine";
 import { edge, graph, memoryRunner, node, testDeps } from "./fixtures";
@@ -45,6 +46,7 @@ describe("runWorkflow", () => {
       outputs: { a: "out:a", other: "out:other", b: "out:b", c: "out:c" },
       skipped: [],
       output: { c: "out:c", other: "out:other" },
+      failedNodes: [],
     });
   });
 
@@ -153,6 +155,7 @@ describe("runWorkflow", () => {
       outputs: { check: { result: true }, high: { text: "high 9" } },
       skipped: ["low", "lowMore"],
       output: { text: "high 9" },
+      failedNodes: [],
     });
   });
 
@@ -182,5 +185,38 @@ describe("runWorkflow", () => {
     await expect(
       runWorkflow({ graph: cyclic, input: null, runner: memoryRunner(), runNode: async () => 1 }),
     ).rejects.toThrow(/never became ready/);
+  });
+});
+
+describe("runWorkflow with continue-on-error nodes", () => {
+  it("goes on past a node that failed for good, hiding its output from dependents", async () => {
+    const g: WorkflowGraph = WorkflowGraphSchema.parse({
+      nodes: [
+        {
+          id: "optional",
+          type: "text",
+          data: { config: { template: "x" }, settings: { continueOnError: true } },
+        },
+        { id: "after", type: "text", data: { config: { template: "y" } } },
+      ],
+      edges: [{ id: "e", source: "optional", target: "after" }],
+    });
+    const seen: Record<string, unknown> = {};
+    const outcome = await runWorkflow({
+      graph: g,
+      input: {},
+      runner: { run: (_id, fn) => fn(), sleep: async () => {} },
+      runNode: async (n, scope) => {
+        seen[n.id] = scope.nodes;
+        if (n.id === "optional") throw new Error("boom");
+        return "after ran";
+      },
+    });
+    expect(outcome).toMatchObject({
+      status: "succeeded",
+      output: "after ran",
+      failedNodes: [{ nodeId: "optional", error: { message: "boom" } }],
+    });
+    expect(seen.after).toEqual({});
   });
 });
