@@ -236,7 +236,7 @@ export function defineRunFlowSuite(options: StackOptions) {
 
     it("fails a node whose output is too large once, without retrying, with the reason and its code", async () => {
       const workflowId = await createWorkflow({
-        nodes: [node("huge", "transform", { expression: '$pad("x", 2000000)' })],
+        nodes: [node("huge", "transform", { expression: '$pad("x", 17000000)' })],
         edges: [],
       });
       const runId = await startRun(workflowId);
@@ -245,6 +245,30 @@ export function defineRunFlowSuite(options: StackOptions) {
       expect(run.status).toBe("failed");
       expect(run.error).toMatchObject({ nodeId: "huge", code: "output_too_large" });
       expect(step(run, "huge")).toMatchObject({ status: "failed", attempt: 0, output: null });
+    });
+
+    it("round-trips a 2 MB output: stored out of line, resolved for the next node and for the API", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [
+          node("big", "transform", { expression: '$pad("x", 2000000)' }),
+          node("measure", "transform", { expression: "$length(nodes.big)" }),
+        ],
+        edges: [edge("big", "measure")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(step(run, "measure").output).toBe(2_000_000);
+      expect((step(run, "big").output as string).length).toBe(2_000_000);
+
+      // What Inngest memoized for the big node is a small reference, far below its 4 MB step limit.
+      const engineRun = stack()
+        .engine.listRuns()
+        .find((r) => (r.event.data as { runId?: string }).runId === runId);
+      const memoized = engineRun?.steps.find((s) => s.name === "node:big")?.output;
+      expect(JSON.stringify(memoized).length).toBeLessThan(200);
+      expect(memoized).toMatchObject({ $ref: expect.stringMatching(/^out_/), sizeBytes: 2_000_002 });
     });
 
     it("stores a fetched body containing a NUL character (as U+FFFD) instead of failing to save it", async () => {

@@ -11,6 +11,7 @@ import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
 import type { NewRunEvent } from "./append-run-events";
+import { resolveOutputRefs, storeOutput } from "./output-refs";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
 import { storableOutput } from "./storable-output";
 
@@ -64,14 +65,16 @@ export async function executeNodeStep(
   await args.publish(start.events);
 
   const logs: NewRunEvent[] = [];
-  let output: unknown;
+  // Large upstream outputs travel as references; the node sees the data itself.
+  const scope = { ...args.scope, nodes: await resolveOutputRefs(db, workspaceId, args.scope.nodes) };
+  let result: ReturnType<typeof storableOutput>;
   try {
-    output = storableOutput(
+    result = storableOutput(
       await withTimeout(
         settings.timeoutMs,
         executeNode({
           node,
-          scope: args.scope,
+          scope,
           runId,
           attempt,
           deps: {
@@ -100,7 +103,9 @@ export async function executeNodeStep(
     await args.publish(events);
     throw willRetry ? withBackoff(failure, settings, attempt) : finalFailure(failure);
   }
+  let output: unknown;
   try {
+    output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result);
     await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.

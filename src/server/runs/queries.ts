@@ -3,6 +3,7 @@ import { notFound } from "@/lib/errors";
 import type { DatabaseOrTransaction } from "../db/client";
 import { type Run, runEvents, runSteps, runs } from "../db/schema";
 import type { RunDto } from "./contracts";
+import { resolveOutputRefs } from "./output-refs";
 import { toRunDto } from "./to-dto";
 
 /** Reads for routes and pages, all scoped by workspace. */
@@ -31,7 +32,15 @@ export async function getRunDetail(
     .from(runSteps)
     .where(and(eq(runSteps.runId, runId), eq(runSteps.workspaceId, workspaceId)))
     .orderBy(asc(runSteps.startedAt), asc(runSteps.nodeId));
-  return toRunDto(run, steps);
+  // Large outputs are stored out of line; the API answers with the data itself.
+  const resolved = await resolveOutputRefs(db, workspaceId, {
+    $run: run.output,
+    ...Object.fromEntries(steps.map((step) => [step.id, step.output])),
+  });
+  return toRunDto(
+    { ...run, output: resolved.$run },
+    steps.map((step) => ({ ...step, output: resolved[step.id] })),
+  );
 }
 
 export async function listRunEvents(
