@@ -1,5 +1,6 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { runWorkflow, type StepRunner, subgraph, WorkflowGraphSchema } from "../../src/engine";
+import { getEnv } from "../../src/lib/env";
 import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
@@ -38,6 +39,9 @@ export const executeRun = inngest.createFunction(
     triggers: [runRequested],
     retries: RETRIES,
     cancelOn: [{ event: runCancelRequested, match: "data.runId" }],
+    // Fair share: one busy workspace cannot take every execution slot. Inngest counts
+    // executing steps per key (a sleeping or waiting run holds none).
+    concurrency: [{ key: "event.data.workspaceId", limit: getEnv().RUN_CONCURRENCY_PER_WORKSPACE }],
     // The function itself failed after its retries (a step result over Inngest's
     // size limit, a stored graph that no longer parses…): the run must still end,
     // as failed with the reason, never stay `running`.

@@ -9,11 +9,23 @@ import type { AddressInfo } from "node:net";
  *   /status/<code>           answers that status
  *   /nul                     200 text with a NUL character in it
  *   /hang                    never answers (until the server closes)
+ *   /hold/<name>             answers only once the test calls release(name)
  */
-export type CountingServer = { url: string; hits: (path: string) => number; close: () => Promise<void> };
+export type CountingServer = {
+  url: string;
+  hits: (path: string) => number;
+  /** Lets the held requests to /hold/<name> answer. */
+  release: (name: string) => void;
+  /** "arrive:<name>" and "release:<name>" in the order they happened. */
+  holdLog: string[];
+  close: () => Promise<void>;
+};
 
 export async function startCountingServer(): Promise<CountingServer> {
   const counts = new Map<string, number>();
+  const holdLog: string[] = [];
+  const held = new Map<string, Array<() => void>>();
+  const released = new Set<string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const hits = (counts.get(url.pathname) ?? 0) + 1;
@@ -30,6 +42,12 @@ export async function startCountingServer(): Promise<CountingServer> {
     }
     if (kind === "status") return send(Number(arg), { status: Number(arg) });
     if (kind === "hang") return;
+    if (kind === "hold" && arg) {
+      holdLog.push(`arrive:${arg}`);
+      if (released.has(arg)) return send(200, { name: arg });
+      held.set(arg, [...(held.get(arg) ?? []), () => send(200, { name: arg })]);
+      return;
+    }
     if (kind === "nul") {
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end("before\u0000after");
@@ -41,6 +59,13 @@ export async function startCountingServer(): Promise<CountingServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     hits: (path) => counts.get(path) ?? 0,
+    holdLog,
+    release: (name) => {
+      released.add(name);
+      holdLog.push(`release:${name}`);
+      for (const answer of held.get(name) ?? []) answer();
+      held.delete(name);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
