@@ -43,6 +43,7 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
   { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
   { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },
+  { method: "GET", route: "/api/runs/:runId/diff", targetsVictim: true },
   { method: "GET", route: "/api/api-keys", targetsVictim: false },
   {
     method: "POST",

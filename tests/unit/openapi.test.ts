@@ -118,6 +118,9 @@ describe("OpenAPI document of /api/v1", () => {
     expect(Object.keys(start.requestBody.content["application/json"].schema.properties)).toEqual([
       "input",
       "idempotencyKey",
+      "fromNodeId",
+      "sourceRunId",
+      "version",
     ]);
     expect(start.parameters).toContainEqual(
       expect.objectContaining({ name: "Idempotency-Key", in: "header" }),

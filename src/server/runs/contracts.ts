@@ -21,8 +21,22 @@ export const StartRunBody = z
     input: z.record(z.string(), z.unknown()).default({}),
     /** Same key + same body returns the original run; same key + another body is a conflict. */
     idempotencyKey: IdempotencyKeySchema.optional(),
+    /** Re-run from this node (with `sourceRunId`): it and its descendants execute again, upstream is reused. */
+    fromNodeId: z.string().min(1).max(64).optional(),
+    /** The run whose stored outputs stand in for everything upstream of `fromNodeId`. */
+    sourceRunId: RunIdSchema.optional(),
+    /** Pin the re-run to the workflow's current version instead of the source run's. */
+    version: z.literal("latest").optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => (body.fromNodeId === undefined) === (body.sourceRunId === undefined), {
+    message: "fromNodeId and sourceRunId go together",
+    path: ["fromNodeId"],
+  })
+  .refine((body) => body.version === undefined || body.fromNodeId !== undefined, {
+    message: "version applies to re-runs (with fromNodeId and sourceRunId)",
+    path: ["version"],
+  });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 
 const JsonObject = z.record(z.string(), z.unknown());
@@ -99,6 +113,10 @@ export type RunListDto = { data: RunSummaryDto[]; nextCursor: string | null };
 export type RunDto = RunSummaryDto & {
   input: unknown;
   output: unknown;
+  /** A re-run: the node it started from, the run it was made from, and the upstream nodes it reused. */
+  fromNodeId: string | null;
+  sourceRunId: string | null;
+  reusedNodeIds: string[];
   counts: { nodes: number; succeeded: number; failed: number; skipped: number };
   steps: RunStepDto[];
 };

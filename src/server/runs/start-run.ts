@@ -8,6 +8,7 @@ import type { RunAcceptedDto, StartRunBody } from "./contracts";
 import { dispatchRunOrFail } from "./dispatch-run";
 import { insertQueuedRun } from "./insert-queued-run";
 import { requestHash } from "./request-hash";
+import { rerunFromNode } from "./rerun-from-node";
 import { validateRunInput } from "./validate-run-input";
 
 export type StartRunResult = { run: RunAcceptedDto; created: boolean };
@@ -22,14 +23,26 @@ export async function startRun(
   args: { workspaceId: string; workflowId: string; body: StartRunBody; trigger: RunTrigger },
 ): Promise<StartRunResult> {
   const { workspaceId, workflowId, body } = args;
-  const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
-  validateRunInput(body.input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
-
-  const hash = requestHash({ workflowId, input: body.input });
+  const hash = requestHash({
+    workflowId,
+    input: body.input,
+    from: body.fromNodeId,
+    source: body.sourceRunId,
+  });
   if (body.idempotencyKey) {
     const existing = await findByIdempotencyKey(db, workspaceId, body.idempotencyKey);
     if (existing) return replay(existing, hash);
   }
+  if (body.fromNodeId !== undefined && body.sourceRunId !== undefined) {
+    const run = await rerunFromNode(db, {
+      ...args,
+      body: { ...body, fromNodeId: body.fromNodeId, sourceRunId: body.sourceRunId },
+      requestHash: hash,
+    });
+    return { run, created: true };
+  }
+  const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
+  validateRunInput(body.input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
 
   let run: Run;
   try {

@@ -22,6 +22,9 @@ export function toRunDto(run: Run, steps: RunStep[]): RunDto {
     ...toRunSummary(run),
     input: run.input,
     output: run.output ?? null,
+    fromNodeId: run.fromNodeId,
+    sourceRunId: run.sourceRunId,
+    reusedNodeIds: run.sourceRunId ? Object.keys(run.seedOutputs ?? {}) : [],
     counts: {
       nodes: run.nodeCount,
       succeeded: run.nodesSucceeded,

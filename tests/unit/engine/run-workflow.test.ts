@@ -205,7 +205,7 @@ describe("runWorkflow with continue-on-error nodes", () => {
     const outcome = await runWorkflow({
       graph: g,
       input: {},
-      runner: { run: (_id, fn) => fn(), sleep: async () => {} },
+      runner: memoryRunner(),
       runNode: async (n, scope) => {
         seen[n.id] = scope.nodes;
         if (n.id === "optional") throw new Error("boom");
