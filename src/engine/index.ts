@@ -44,18 +44,41 @@ export {
   type DelayConfig,
   HTTP_METHODS,
   type HttpConfig,
+  type LlmConfig,
   NODE_CONFIG_SCHEMAS,
   type NodeConfigInputMap,
   type NodeConfigMap,
   type TextConfig,
   type TransformConfig,
+  type VisionConfig,
 } from "./nodes/configs";
 export { delayMsOf } from "./nodes/delay-node";
 export { MAX_DELAY_MS, parseDuration } from "./nodes/duration";
 export { executeNode } from "./nodes/execute-node";
 export type { HttpOutput } from "./nodes/http/http-node";
 export { MAX_RESPONSE_BYTES, parseRetryAfter } from "./nodes/http/read-response";
-export type { NodeContext, NodeDefinition, NodeDeps, SideEffectClass } from "./nodes/node-definition";
+export { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFor } from "./nodes/idempotency-key";
+export type { LlmOutput } from "./nodes/llm/call-model";
+export {
+  LLM_PROVIDERS,
+  type LlmClient,
+  type LlmContentPart,
+  type LlmJsonSchema,
+  type LlmMessage,
+  type LlmProvider,
+  type LlmRequest,
+  type LlmResult,
+  type LlmUsage,
+} from "./nodes/llm/llm-client";
+export { checkImageUrl } from "./nodes/llm/llm-config";
+export { estimateCostUsd } from "./nodes/llm/pricing";
+export type {
+  NodeContext,
+  NodeDefinition,
+  NodeDeps,
+  NodeUsage,
+  SideEffectClass,
+} from "./nodes/node-definition";
 export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution-error";
 export { isNodeType } from "./nodes/node-types";
 export { nodeRegistry } from "./nodes/registry";

@@ -47,6 +47,8 @@ export const WorkflowNodeSchema = z.discriminatedUnion("type", [
   nodeSchemaFor("delay", NODE_CONFIG_SCHEMAS.delay),
   nodeSchemaFor("http", NODE_CONFIG_SCHEMAS.http),
   nodeSchemaFor("debug", NODE_CONFIG_SCHEMAS.debug),
+  nodeSchemaFor("llm", NODE_CONFIG_SCHEMAS.llm),
+  nodeSchemaFor("vision", NODE_CONFIG_SCHEMAS.vision),
 ]);
 
 /** An edge as xyflow stores it; `sourceHandle` is "true"/"false" on edges leaving a condition node. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { expressionField, templateField, urlTemplateField } from "./config-fields";
 import { parseDuration } from "./duration";
+import { LlmConfigSchema, VisionConfigSchema } from "./llm/llm-config";
 import type { NodeType } from "./node-types";
 
 /** text: renders a template into `{ text }`. */
@@ -75,6 +76,8 @@ export const NODE_CONFIG_SCHEMAS = {
   delay: DelayConfigSchema,
   http: HttpConfigSchema,
   debug: DebugConfigSchema,
+  llm: LlmConfigSchema,
+  vision: VisionConfigSchema,
 } as const satisfies Record<NodeType, z.ZodType>;
 
 /** Parsed (defaults applied) config per node type. */
@@ -87,3 +90,5 @@ export type ConditionConfig = NodeConfigMap["condition"];
 export type DelayConfig = NodeConfigMap["delay"];
 export type HttpConfig = NodeConfigMap["http"];
 export type DebugConfig = NodeConfigMap["debug"];
+export type LlmConfig = NodeConfigMap["llm"];
+export type VisionConfig = NodeConfigMap["vision"];

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { RunScope } from "../expressions/run-scope";
 import type { WorkflowNode } from "../graph/schema";
 import type { NodeConfigInputMap, NodeConfigMap } from "./configs";
+import type { LlmClient, LlmUsage } from "./llm/llm-client";
 import type { NodeType } from "./node-types";
 
 /** The side effects an executor may use; the caller decides what they are (real fetch, test doubles). */
@@ -9,7 +10,14 @@ export type NodeDeps = {
   fetch: typeof fetch;
   log: (entry: { level: "debug" | "info" | "warn" | "error"; message: string; data?: unknown }) => void;
   now: () => Date;
+  /** Model calls for llm and vision nodes; absent where no provider is wired (those nodes then fail). */
+  llm?: LlmClient;
+  /** Where a node reports model usage so the runner can store it with the step (tokens, cost). */
+  reportUsage?: (usage: NodeUsage) => void;
 };
+
+/** Model usage of one node attempt. */
+export type NodeUsage = LlmUsage & { model: string; costUsd: number | null };
 
 /** Everything an executor sees for one attempt of one node. */
 export type NodeContext = {

@@ -1,5 +1,14 @@
 /** Every node type the engine can run. Adding one means adding its config schema and registry entry. */
-export const NODE_TYPES = ["text", "transform", "condition", "delay", "http", "debug"] as const;
+export const NODE_TYPES = [
+  "text",
+  "transform",
+  "condition",
+  "delay",
+  "http",
+  "debug",
+  "llm",
+  "vision",
+] as const;
 
 /** A node type: the `type` of a workflow node. */
 export type NodeType = (typeof NODE_TYPES)[number];

@@ -2,6 +2,8 @@ import { conditionNode } from "./condition-node";
 import { debugNode } from "./debug-node";
 import { delayNode } from "./delay-node";
 import { httpNode } from "./http/http-node";
+import { llmNode } from "./llm/llm-node";
+import { visionNode } from "./llm/vision-node";
 import type { NodeDefinition } from "./node-definition";
 import type { NodeType } from "./node-types";
 import { textNode } from "./text-node";
@@ -15,4 +17,6 @@ export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
   delay: delayNode,
   http: httpNode,
   debug: debugNode,
+  llm: llmNode,
+  vision: visionNode,
 };

@@ -2,6 +2,7 @@ import {
   executeNode,
   NodeExecutionError,
   type NodeSettings,
+  type NodeUsage,
   type RunScope,
   retryDelayMs,
   type WorkflowNode,
@@ -10,6 +11,7 @@ import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
+import { createLlmClient } from "../llm/create-llm-client";
 import type { NewRunEvent } from "./append-run-events";
 import { resolveOutputRefs, storeOutput } from "./output-refs";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
@@ -65,6 +67,7 @@ export async function executeNodeStep(
   await args.publish(start.events);
 
   const logs: NewRunEvent[] = [];
+  let usage: NodeUsage | undefined;
   // Large upstream outputs travel as references; the node sees the data itself.
   const scope = { ...args.scope, nodes: await resolveOutputRefs(db, workspaceId, args.scope.nodes) };
   let result: ReturnType<typeof storableOutput>;
@@ -80,6 +83,10 @@ export async function executeNodeStep(
           deps: {
             fetch: nodeFetch(),
             now: () => new Date(),
+            llm: createLlmClient(db, { workspaceId }),
+            reportUsage: (reported) => {
+              usage = reported;
+            },
             log: (entry) => {
               logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
               // `nodeLevel`, not `level`: pino's own level field must stay filterable.
@@ -106,7 +113,7 @@ export async function executeNodeStep(
   let output: unknown;
   try {
     output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result);
-    await args.publish(await recordStepSucceeded(db, { ...ref, output, logs }));
+    await args.publish(await recordStepSucceeded(db, { ...ref, output, logs, usage }));
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.
     logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");

@@ -1,4 +1,5 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import type { NodeUsage } from "@/engine";
 import type { Database, Transaction } from "../db/client";
 import { type RunEvent, runSteps, runs } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "./append-run-events";
@@ -82,7 +83,7 @@ export async function recordStepStarted(db: Database, ref: StepRef): Promise<Ste
 
 export async function recordStepSucceeded(
   db: Database,
-  ref: StepRef & { output: unknown; logs: NewRunEvent[] },
+  ref: StepRef & { output: unknown; logs: NewRunEvent[]; usage?: NodeUsage | undefined },
 ): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
     if (!(await lockLiveRun(tx, ref.runId))) return [];
@@ -93,6 +94,13 @@ export async function recordStepSucceeded(
         attempt: ref.attempt,
         output: ref.output ?? null,
         error: null,
+        // Model nodes: what the call used, for cost views without reading outputs.
+        ...(ref.usage && {
+          model: ref.usage.model,
+          tokensIn: ref.usage.inputTokens,
+          tokensOut: ref.usage.outputTokens,
+          costUsd: ref.usage.costUsd,
+        }),
         finishedAt: sql`now()`,
         durationMs: STEP_DURATION_MS,
       })

@@ -5,6 +5,8 @@ import type { CreateWorkflowBody } from "./contracts";
  * README runs: every node type of the foundation, a parallel fan-out, a
  * condition with a skipped branch, a fan-in and a durable delay. The health
  * check calls the app's own URL (APP_URL) unless the run input names another.
+ * `wf_llm_example` is the README's LLM example: one llm node on the deployment's
+ * OpenAI-compatible endpoint, then a transform that reports tokens and cost.
  */
 export function exampleWorkflows(appUrl: string): Array<{ id: string; body: CreateWorkflowBody }> {
   return [
@@ -56,6 +58,43 @@ export function exampleWorkflows(appUrl: string): Array<{ id: string; body: Crea
             edge("long-reply", "summary"),
             edge("short-reply", "summary"),
           ],
+        },
+      },
+    },
+    {
+      id: "wf_llm_example",
+      body: {
+        name: "Ask a model",
+        description:
+          "Explains a topic with an LLM on any OpenAI-compatible endpoint (OPENAI_BASE_URL + OPENAI_API_KEY, " +
+          "or a workspace credential named in the node), then reports tokens and cost.",
+        tags: ["example", "llm"],
+        inputSchema: {
+          type: "object",
+          properties: {
+            topic: { type: "string", minLength: 1, maxLength: 500 },
+            model: { type: "string", minLength: 1, maxLength: 200 },
+          },
+          required: ["topic"],
+        },
+        graph: {
+          nodes: [
+            node("explain", "llm", 0, 0, {
+              provider: "openai",
+              // The model is a template so one workflow serves OpenAI, Groq or a local Ollama alike.
+              model: '{{ $exists(input.model) ? input.model : "gpt-4o-mini" }}',
+              system: "You explain things to curious people in plain words.",
+              prompt: "Explain {{ input.topic }} in at most three sentences.",
+              temperature: 0.3,
+              maxTokens: 300,
+            }),
+            node("report", "transform", 300, 0, {
+              expression:
+                '{ "answer": nodes.explain.text, "model": nodes.explain.model, ' +
+                '"tokens": nodes.explain.usage, "costUsd": nodes.explain.costUsd }',
+            }),
+          ],
+          edges: [edge("explain", "report")],
         },
       },
     },

@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { executeNode, type NodeContext, NodeExecutionError, parseRetryAfter, type RunScope } from "@/engine";
+import {
+  executeNode,
+  idempotencyKeyFor,
+  type NodeContext,
+  NodeExecutionError,
+  parseRetryAfter,
+  type RunScope,
+} from "@/engine";
 import { graph, node, nodeOf, testDeps } from "./fixtures";
 
 let server: Server;
@@ -106,6 +113,16 @@ describe("http node", () => {
     expect(output.body.headers.authorization).toBe("Bearer s3cret");
     expect(output.body.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(output.body.body)).toEqual({ item: { a: 1 } });
+  });
+
+  it("sends an Idempotency-Key derived from run and node, unless the config sets one", async () => {
+    type Echo = { body: { headers: Record<string, string> } };
+    const derived = (await executeNode(ctxFor({ method: "POST", url: `${base}/echo`, body: "x" }))) as Echo;
+    expect(derived.body.headers["idempotency-key"]).toBe(idempotencyKeyFor("run_1", "call"));
+    const own = (await executeNode(
+      ctxFor({ method: "POST", url: `${base}/echo`, headers: { "idempotency-key": "mine-{{ input.id }}" } }),
+    )) as Echo;
+    expect(own.body.headers["idempotency-key"]).toBe("mine-42");
   });
 
   it("sends a non-JSON body as text and keeps an explicit content-type", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GRAPH_LIMITS, type GraphIssue, validateGraph } from "@/engine";
+import { GRAPH_LIMITS, type GraphIssue, NODE_TYPES, validateGraph } from "@/engine";
 import { edge, node } from "./fixtures";
 
 function issuesOf(raw: unknown): GraphIssue[] {
@@ -84,7 +84,7 @@ describe("validateGraph", () => {
       path: ["nodes", 0, "type"],
     });
     expect(issue?.message).toBe(
-      'Node "llm": unknown type "openai" (expected one of text, transform, condition, delay, http, debug)',
+      `Node "llm": unknown type "openai" (expected one of ${NODE_TYPES.join(", ")})`,
     );
   });
 

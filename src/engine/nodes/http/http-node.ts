@@ -1,4 +1,5 @@
 import { HttpConfigSchema } from "../configs";
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFor } from "../idempotency-key";
 import type { NodeDefinition } from "../node-definition";
 import { isNodeExecutionError, NodeExecutionError } from "../node-execution-error";
 import { buildRequest, truncate } from "./build-request";
@@ -11,6 +12,7 @@ export type HttpOutput = { status: number; headers: Record<string, string>; body
  * http: one request through `deps.fetch`, bounded by `timeoutMs` (covering headers and body).
  * With `failOnHttpError` (default) a 4xx/5xx throws: 5xx, 408 and 429 are retriable (429/503 carry
  * `retryAfterMs` from Retry-After), other 4xx are not. With it off, every status is returned as output.
+ * An `Idempotency-Key` derived from run and node is sent unless the config sets one.
  */
 export const httpNode: NodeDefinition<"http"> = {
   type: "http",
@@ -20,6 +22,10 @@ export const httpNode: NodeDefinition<"http"> = {
   sideEffect: "external",
   execute: async (config, ctx): Promise<HttpOutput> => {
     const { url, init } = await buildRequest(config, ctx.scope);
+    // Every attempt sends the same key, so a provider that honours it drops a retry's duplicate.
+    if (!init.headers.has(IDEMPOTENCY_KEY_HEADER)) {
+      init.headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKeyFor(ctx.runId, ctx.node.id));
+    }
     const target = `${init.method} ${url.origin}${url.pathname}`;
     const signal = AbortSignal.timeout(config.timeoutMs);
     let output: HttpOutput;
