@@ -25,3 +25,21 @@ export const runCancelRequested = eventType("workflow/run.cancel-requested", {
     workspaceId: z.string(),
   }),
 });
+
+/**
+ * A person decided an approval (the approvals row is already decided). execute-run
+ * waits for it (`approval:<nodeId>`, matched on run and node id); the event id is
+ * `approval-<approvalId>`, so a resend never delivers a decision twice.
+ */
+export const approvalDecided = eventType("workflow/approval.decided", {
+  schema: z.object({
+    runId: z.string(),
+    workspaceId: z.string(),
+    nodeId: z.string(),
+    approvalId: z.string(),
+    decision: z.enum(["approved", "rejected"]),
+    by: z.string(),
+    comment: z.string().optional(),
+    decidedAt: z.string(),
+  }),
+});

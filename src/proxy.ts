@@ -32,6 +32,7 @@ export default function proxy(request: NextRequest, event: NextFetchEvent) {
 
 export const config = {
   // /api/v1 authenticates with API keys only, /api/inngest with Inngest's signature,
-  // /api/health with nothing: Clerk must never see (or redirect) them.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/health).*)"],
+  // /api/approvals (signed links) with its own signature, /api/health with nothing:
+  // Clerk must never see (or redirect) them.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/approvals|api/health).*)"],
 };

@@ -1,10 +1,11 @@
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { NonRetriableError, RetryAfterError, referenceFunction } from "inngest";
 import { runWorkflow, type StepRunner, subgraph, WorkflowGraphSchema } from "../../src/engine";
 import { getEnv } from "../../src/lib/env";
 import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
 import { finishRunExecution } from "../../src/server/runs/finish-run-execution";
+import { createNodeEffects } from "../../src/server/runs/node-effects";
 import { publishRunEvents } from "../../src/server/runs/publish-run-events";
 import { inngest } from "../client";
 import { runCancelRequested, runRequested } from "../events";
@@ -22,7 +23,12 @@ const RETRIES = 10;
  *   start            run → running, one pending run_steps row per executed node; returns graph, input,
  *                    and for a partial run the nodes to execute and the seeded upstream outputs
  *   sleep:<nodeId>   the durable wait of a delay node
+ *   approval-request:<nodeId>  an approval node's pending approval (row, signed link, run → waiting)
+ *   approval:<nodeId>          waitForEvent `workflow/approval.decided` for that run and node, or the timeout
+ *   subrun-start:<nodeId>      a sub-workflow node's child run row (queued, pinned, depth-checked)
+ *   subrun:<nodeId>            invoke of this same function on the child run; returns when it ends
  *   node:<nodeId>    one per node: record start → execute → record output or failure → publish
+ *                    (approval and sub-workflow nodes: record the decision / the child's outcome)
  *   finish           skipped/unreached nodes, terminal status, output or error, counts, duration
  *   mark-run-failed  (onFailure) the function failed outright: the run ends failed with the reason
  *
@@ -69,6 +75,12 @@ export const executeRun = inngest.createFunction(
     const runner: StepRunner = {
       run: (id, fn) => step.run(id, fn) as Promise<never>,
       sleep: (id, ms) => step.sleep(id, ms),
+      waitForEvent: (id, wait) =>
+        "if" in wait
+          ? step.waitForEvent(id, { event: wait.event, if: wait.if, timeout: wait.timeoutMs })
+          : step.waitForEvent(id, { event: wait.event, match: wait.match, timeout: wait.timeoutMs }),
+      // A reference, not `executeRun` itself: the function cannot name its own type inside its handler.
+      invoke: (id, child) => step.invoke(id, { function: executeRunRef, data: child }),
     };
     // Stored graphs were validated on save; parsing again restores types and config defaults.
     const graph = WorkflowGraphSchema.parse(started.graph);
@@ -78,6 +90,13 @@ export const executeRun = inngest.createFunction(
       seedOutputs: started.seedOutputs ?? undefined,
       input: started.input,
       runner,
+      effects: createNodeEffects({
+        runId,
+        workspaceId: started.workspaceId,
+        attempt,
+        publish: publishRunEvents,
+        asStepError: toInngestError,
+      }),
       runNode: async (node, scope) => {
         try {
           return await executeNodeStep(await getDb(), {
@@ -114,6 +133,9 @@ export const executeRun = inngest.createFunction(
     return { runId, status: outcome.status };
   },
 );
+
+/** execute-run, as sub-workflow nodes invoke it on their child runs. */
+const executeRunRef = referenceFunction({ functionId: "execute-run" });
 
 /** Tells Inngest whether and when to retry a failed node. */
 function toInngestError(error: unknown): unknown {

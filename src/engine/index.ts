@@ -16,6 +16,7 @@ export { hasTemplateExpressions, parseTemplate, type TemplateSegment } from "./e
 export { checkTemplateSyntax, renderTemplate } from "./expressions/render-template";
 export type { RunScope } from "./expressions/run-scope";
 export { isTruthy } from "./expressions/truthiness";
+export { BRANCH_HANDLES, takenHandle } from "./graph/branch-handles";
 export { CONDITION_HANDLES } from "./graph/check-edges";
 export { type GraphIndex, indexGraph } from "./graph/graph-index";
 export { formatPath, type GraphIssue, type GraphIssueCode } from "./graph/graph-issue";
@@ -36,8 +37,16 @@ export {
 export { subgraph } from "./graph/subgraph";
 export { type NodeSettings, NodeSettingsSchema, retryDelayMs } from "./graph/node-settings";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
+export {
+  APPROVAL_DECISIONS,
+  type ApprovalDecision,
+  type ApprovalOutput,
+  approvalTimeoutMsOf,
+  MAX_APPROVAL_TIMEOUT_MS,
+} from "./nodes/approval-config";
 export type { ConditionOutput } from "./nodes/condition-node";
 export {
+  type ApprovalConfig,
   type ConditionConfig,
   DEBUG_LEVELS,
   type DebugConfig,
@@ -48,6 +57,7 @@ export {
   NODE_CONFIG_SCHEMAS,
   type NodeConfigInputMap,
   type NodeConfigMap,
+  type SubworkflowConfig,
   type TextConfig,
   type TransformConfig,
   type VisionConfig,
@@ -82,6 +92,24 @@ export type {
 export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution-error";
 export { isNodeType } from "./nodes/node-types";
 export { nodeRegistry } from "./nodes/registry";
+export { MAX_SUBWORKFLOW_DEPTH } from "./nodes/subworkflow-config";
+export { subworkflowInputOf } from "./nodes/subworkflow-node";
 export { type Plan, type PlanState, planNext } from "./run/plan-next";
+export {
+  type ApprovalTicket,
+  approvalRequestIdFor,
+  approvalWaitIdFor,
+  type InvokeResult,
+  type NodeEffects,
+  subrunIdFor,
+  subrunStartIdFor,
+} from "./run/run-wait-nodes";
 export { type FailedNode, type RunOutcome, type RunWorkflowArgs, runWorkflow } from "./run/run-workflow";
-export { type StepRunner, sleepIdFor, stepIdFor } from "./run/step-runner";
+export {
+  type ChildRunRef,
+  type EventWait,
+  type ReceivedEvent,
+  type StepRunner,
+  sleepIdFor,
+  stepIdFor,
+} from "./run/step-runner";

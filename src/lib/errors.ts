@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** A link or resource that existed but is no longer usable (an expired approval link). */
+  gone: 410,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

@@ -43,6 +43,12 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
   { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
   { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },
+  {
+    method: "POST",
+    route: "/api/runs/:runId/approvals/:nodeId",
+    body: { decision: "approve" },
+    targetsVictim: true,
+  },
   { method: "GET", route: "/api/runs/:runId/diff", targetsVictim: true },
   { method: "GET", route: "/api/api-keys", targetsVictim: false },
   {
@@ -98,8 +104,17 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
   { method: "POST", route: "/api/v1/runs/:runId/cancel", scope: "runs:write", targetsVictim: true },
 ];
 
-/** Routes that are deliberately public or not tenant data. */
-const EXEMPT = new Set(["/api/inngest", "/api/health", "/api/v1/openapi.json", "/api/[...path]"]);
+/**
+ * Routes that are deliberately public or not tenant data. Signed approval links authenticate by
+ * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them).
+ */
+const EXEMPT = new Set([
+  "/api/inngest",
+  "/api/health",
+  "/api/v1/openapi.json",
+  "/api/[...path]",
+  "/api/approvals/[token]",
+]);
 
 const fill = (route: string, ids: Ids) =>
   route

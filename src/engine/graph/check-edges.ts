@@ -1,13 +1,14 @@
+import { BRANCH_HANDLES } from "./branch-handles";
 import type { NodeSummary } from "./check-nodes";
 import { formatPath, type GraphIssue, toIssuePath } from "./graph-issue";
 import { type WorkflowEdge, WorkflowEdgeSchema } from "./schema";
 
-/** The handles a condition node exposes; they are compared with `String(output.result)` when planning. */
-export const CONDITION_HANDLES = ["true", "false"] as const;
+export { CONDITION_HANDLES } from "./branch-handles";
 
 /**
- * Checks every edge: shape, unique id, both ends exist, and edges leaving a condition node name a
- * branch. Returns the issues and the edges whose ends both exist, for the cycle check.
+ * Checks every edge: shape, unique id, both ends exist, and edges leaving a branching node (condition,
+ * approval) name one of its branches. Returns the issues and the edges whose ends both exist, for the
+ * cycle check.
  */
 export function checkEdges(
   rawEdges: readonly unknown[],
@@ -62,10 +63,12 @@ export function checkEdges(
     connected.push(edge);
 
     const handle = edge.sourceHandle;
-    if (nodes.typeById.get(edge.source) === "condition" && !isConditionHandle(handle)) {
+    const sourceType = nodes.typeById.get(edge.source);
+    const allowed = sourceType === undefined ? undefined : BRANCH_HANDLES[sourceType];
+    if (allowed !== undefined && !allowed.includes(handle ?? "")) {
       issues.push({
         code: "invalid_handle",
-        message: `Edge "${edge.id}": edges leaving condition node "${edge.source}" must use sourceHandle "true" or "false" (got ${handle == null ? "none" : `"${handle}"`})`,
+        message: `Edge "${edge.id}": edges leaving ${sourceType} node "${edge.source}" must use sourceHandle ${listHandles(allowed)} (got ${handle == null ? "none" : `"${handle}"`})`,
         path: [...at, "sourceHandle"],
         edgeId: edge.id,
         nodeId: edge.source,
@@ -77,6 +80,8 @@ export function checkEdges(
   return { issues, connected };
 }
 
-function isConditionHandle(handle: string | null | undefined): boolean {
-  return (CONDITION_HANDLES as readonly (string | null | undefined)[]).includes(handle);
+/** `"true" or "false"`, `"approved", "rejected" or "timeout"`. */
+function listHandles(handles: readonly string[]): string {
+  const quoted = handles.map((handle) => `"${handle}"`);
+  return quoted.length < 2 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
 }

@@ -47,11 +47,16 @@ export const WorkflowNodeSchema = z.discriminatedUnion("type", [
   nodeSchemaFor("delay", NODE_CONFIG_SCHEMAS.delay),
   nodeSchemaFor("http", NODE_CONFIG_SCHEMAS.http),
   nodeSchemaFor("debug", NODE_CONFIG_SCHEMAS.debug),
+  nodeSchemaFor("approval", NODE_CONFIG_SCHEMAS.approval),
+  nodeSchemaFor("subworkflow", NODE_CONFIG_SCHEMAS.subworkflow),
   nodeSchemaFor("llm", NODE_CONFIG_SCHEMAS.llm),
   nodeSchemaFor("vision", NODE_CONFIG_SCHEMAS.vision),
 ]);
 
-/** An edge as xyflow stores it; `sourceHandle` is "true"/"false" on edges leaving a condition node. */
+/**
+ * An edge as xyflow stores it; `sourceHandle` names the branch on edges leaving a condition ("true" /
+ * "false") or an approval ("approved" / "rejected" / "timeout").
+ */
 export const WorkflowEdgeSchema = z.object({
   id: z.string().min(1, "Edge id is required").max(256),
   source: z.string().min(1),

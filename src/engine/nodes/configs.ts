@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { ApprovalConfigSchema } from "./approval-config";
 import { expressionField, templateField, urlTemplateField } from "./config-fields";
 import { parseDuration } from "./duration";
 import { LlmConfigSchema, VisionConfigSchema } from "./llm/llm-config";
 import type { NodeType } from "./node-types";
+import { SubworkflowConfigSchema } from "./subworkflow-config";
 
 /** text: renders a template into `{ text }`. */
 export const TextConfigSchema = z.object({ template: templateField() });
@@ -76,6 +78,8 @@ export const NODE_CONFIG_SCHEMAS = {
   delay: DelayConfigSchema,
   http: HttpConfigSchema,
   debug: DebugConfigSchema,
+  approval: ApprovalConfigSchema,
+  subworkflow: SubworkflowConfigSchema,
   llm: LlmConfigSchema,
   vision: VisionConfigSchema,
 } as const satisfies Record<NodeType, z.ZodType>;
@@ -90,5 +94,7 @@ export type ConditionConfig = NodeConfigMap["condition"];
 export type DelayConfig = NodeConfigMap["delay"];
 export type HttpConfig = NodeConfigMap["http"];
 export type DebugConfig = NodeConfigMap["debug"];
+export type ApprovalConfig = NodeConfigMap["approval"];
+export type SubworkflowConfig = NodeConfigMap["subworkflow"];
 export type LlmConfig = NodeConfigMap["llm"];
 export type VisionConfig = NodeConfigMap["vision"];

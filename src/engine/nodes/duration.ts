@@ -8,10 +8,11 @@ const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 /**
  * Parses a delay duration: a number of milliseconds, or a string such as "500ms", "30s", "5m", "1h", "2d".
  * Returns the whole number of milliseconds, or an error message when the value is malformed,
- * not positive, or longer than {@link MAX_DELAY_MS}.
+ * not positive, or longer than `maxMs` ({@link MAX_DELAY_MS} unless given).
  */
 export function parseDuration(
   value: string | number,
+  maxMs: number = MAX_DELAY_MS,
 ): { ok: true; ms: number } | { ok: false; message: string } {
   let ms: number;
   if (typeof value === "number") {
@@ -30,6 +31,19 @@ export function parseDuration(
   }
   if (!Number.isFinite(ms) || ms <= 0) return { ok: false, message: "Duration must be greater than zero" };
   ms = Math.round(ms);
-  if (ms > MAX_DELAY_MS) return { ok: false, message: "Duration must be at most 7 days" };
+  if (ms > maxMs) return { ok: false, message: `Duration must be at most ${describeMs(maxMs)}` };
   return { ok: true, ms };
+}
+
+/** "7 days", "30 days", "12 hours": how a limit reads in an error message. */
+function describeMs(ms: number): string {
+  for (const [unit, size] of [
+    ["day", UNIT_MS.d],
+    ["hour", UNIT_MS.h],
+    ["minute", UNIT_MS.m],
+    ["second", UNIT_MS.s],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size} ${unit}${ms === size ? "" : "s"}`;
+  }
+  return `${ms} ms`;
 }

@@ -6,6 +6,8 @@ export const NODE_TYPES = [
   "delay",
   "http",
   "debug",
+  "approval",
+  "subworkflow",
   "llm",
   "vision",
 ] as const;

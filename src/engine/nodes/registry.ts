@@ -1,3 +1,4 @@
+import { approvalNode } from "./approval-node";
 import { conditionNode } from "./condition-node";
 import { debugNode } from "./debug-node";
 import { delayNode } from "./delay-node";
@@ -6,6 +7,7 @@ import { llmNode } from "./llm/llm-node";
 import { visionNode } from "./llm/vision-node";
 import type { NodeDefinition } from "./node-definition";
 import type { NodeType } from "./node-types";
+import { subworkflowNode } from "./subworkflow-node";
 import { textNode } from "./text-node";
 import { transformNode } from "./transform-node";
 
@@ -17,6 +19,8 @@ export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
   delay: delayNode,
   http: httpNode,
   debug: debugNode,
+  approval: approvalNode,
+  subworkflow: subworkflowNode,
   llm: llmNode,
   vision: visionNode,
 };

@@ -1,3 +1,4 @@
+import { takenHandle } from "../graph/branch-handles";
 import { indexGraph } from "../graph/graph-index";
 import type { WorkflowEdge, WorkflowGraph, WorkflowNode } from "../graph/schema";
 
@@ -22,10 +23,11 @@ export type Plan = {
 /**
  * Decides, purely and deterministically, which nodes run next. A node is ready when every parent is
  * completed or skipped and at least one incoming edge was taken (roots are always ready). An edge is
- * taken when its source completed and, for a condition source, its sourceHandle equals
- * `String(output.result)`. A node whose parents are all decided but none of whose edges was taken is
- * skipped, which cascades through everything reachable only via the untaken branch; a fan-in that
- * joins a taken and an untaken branch still runs.
+ * taken when its source completed and, for a branching source, its sourceHandle equals the handle
+ * the output takes (a condition's `String(output.result)`, an approval's `output.decision`). A node
+ * whose parents are all decided but none of whose edges was taken is skipped, which cascades through
+ * everything reachable only via the untaken branch; a fan-in that joins a taken and an untaken branch
+ * still runs.
  */
 export function planNext(graph: WorkflowGraph, state: PlanState): Plan {
   const index = indexGraph(graph);
@@ -36,8 +38,9 @@ export function planNext(graph: WorkflowGraph, state: PlanState): Plan {
 
   const isTaken = (edge: WorkflowEdge): boolean => {
     if (!state.completed.has(edge.source)) return false;
-    if (index.nodesById.get(edge.source)?.type !== "condition") return true;
-    return edge.sourceHandle === String(conditionResult(state.completed.get(edge.source)));
+    const source = index.nodesById.get(edge.source);
+    const handle = source ? takenHandle(source.type, state.completed.get(edge.source)) : null;
+    return handle === null || edge.sourceHandle === handle;
   };
 
   // Topological order means every parent's fate is settled before its children are looked at,
@@ -62,8 +65,4 @@ export function planNext(graph: WorkflowGraph, state: PlanState): Plan {
   }
 
   return { ready, skip, done: ready.length === 0 };
-}
-
-function conditionResult(output: unknown): unknown {
-  return typeof output === "object" && output !== null && "result" in output ? output.result : undefined;
 }

@@ -3,6 +3,7 @@ import { indexGraph } from "../graph/graph-index";
 import type { WorkflowGraph, WorkflowNode } from "../graph/schema";
 import { delayMsOf } from "../nodes/delay-node";
 import { planNext } from "./plan-next";
+import { type NodeEffects, runApprovalNode, runSubworkflowNode } from "./run-wait-nodes";
 import { type StepRunner, sleepIdFor, stepIdFor } from "./step-runner";
 
 /** How a run ended. `outputs` holds every completed node's output, by node id. */
@@ -40,6 +41,8 @@ export type RunWorkflowArgs = {
    * node sees them under `nodes.<id>`; a node's own completed ancestors win over a seed of the same id.
    */
   seedOutputs?: Readonly<Record<string, unknown>>;
+  /** What approval and sub-workflow nodes write around their waits; such a node fails without it. */
+  effects?: NodeEffects;
 };
 
 /**
@@ -49,7 +52,7 @@ export type RunWorkflowArgs = {
  * completed sink node, or a record of the completed sinks' outputs by id.
  */
 export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
-  const { graph, input, runner, runNode, seedOutputs } = args;
+  const { graph, input, runner, runNode, seedOutputs, effects } = args;
   const index = indexGraph(graph);
   const completed = new Map<string, unknown>();
   const skipped = new Set<string>();
@@ -73,6 +76,9 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
       if (ms !== null) await runner.sleep(sleepIdFor(node.id), ms);
     }
     const scope = scopeFor(node);
+    // These wait on a person or a child run: several durable steps around a wait, not one node step.
+    if (node.type === "approval") return runApprovalNode(node, scope, runner, effects);
+    if (node.type === "subworkflow") return runSubworkflowNode(node, scope, runner, effects);
     return runner.run(stepIdFor(node.id), () => runNode(node, scope));
   };
 

@@ -7,7 +7,27 @@ export type StepRunner = {
   run<T>(id: string, fn: () => Promise<T>): Promise<T>;
   /** A durable sleep (Inngest `step.sleep`). */
   sleep(id: string, durationMs: number): Promise<void>;
+  /**
+   * Waits durably for an event (Inngest `step.waitForEvent`): resolves with the first matching event, or
+   * null once `timeoutMs` has passed. `if` is an Inngest expression over `event` (the run's trigger) and
+   * `async` (the candidate); `match` a data path both events must share.
+   */
+  waitForEvent(id: string, wait: EventWait): Promise<ReceivedEvent | null>;
+  /**
+   * Executes a child run to its end as its own durable function (Inngest `step.invoke` of the run
+   * executor) and resolves with what that function returned; rejects when it failed outright.
+   */
+  invoke(id: string, child: ChildRunRef): Promise<unknown>;
 };
+
+/** What {@link StepRunner.waitForEvent} waits for. */
+export type EventWait = { event: string; timeoutMs: number } & ({ if: string } | { match: string });
+
+/** An event as the runner hands it back (JSON: dates are strings). */
+export type ReceivedEvent = { name: string; data: Record<string, unknown> };
+
+/** A child run row the caller has created (queued) for {@link StepRunner.invoke} to execute. */
+export type ChildRunRef = { runId: string; workspaceId: string };
 
 /** The step id of a node's execution. Never change this format: in-flight runs replay by id. */
 export function stepIdFor(nodeId: string): string {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { AppError, notFound } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { inngest } from "../../../inngest/client";
@@ -9,7 +9,7 @@ import { appendRunEvents } from "./append-run-events";
 import type { RunAcceptedDto } from "./contracts";
 import { publishRunEvents } from "./publish-run-events";
 import { RUN_DURATION_MS } from "./run-duration";
-import { isTerminalRunStatus } from "./statuses";
+import { isTerminalRunStatus, TERMINAL_RUN_STATUSES } from "./statuses";
 
 /**
  * Cancels a run that is not over yet. The run row is the truth and changes
@@ -63,5 +63,28 @@ export async function cancelRun(
     logger.warn({ runId, err: error }, "could not send run.cancel-requested; the run stays cancelled");
   }
   await publishRunEvents(events);
+  await cancelChildRuns(db, args);
   return { runId, status: "cancelled" };
+}
+
+/** Sub-workflow runs of a cancelled run stop too (and theirs, recursively): nothing waits for them. */
+async function cancelChildRuns(db: Database, args: { workspaceId: string; runId: string; actorId: string }) {
+  const children = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(
+      and(
+        eq(runs.parentRunId, args.runId),
+        eq(runs.workspaceId, args.workspaceId),
+        notInArray(runs.status, [...TERMINAL_RUN_STATUSES]),
+      ),
+    );
+  for (const child of children) {
+    try {
+      await cancelRun(db, { ...args, runId: child.id });
+    } catch (error) {
+      // It finished meanwhile: nothing to stop.
+      if (!(error instanceof AppError && error.code === "conflict")) throw error;
+    }
+  }
 }

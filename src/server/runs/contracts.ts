@@ -101,6 +101,10 @@ export type RunSummaryDto = {
   trigger: RunTrigger;
   /** `partial` for a run of some nodes only (a block run). */
   scope: RunScopeKind;
+  /** The run whose sub-workflow node started this one (null for a top-level run). */
+  parentRunId: string | null;
+  /** 0 for a top-level run; a child is one deeper than its parent. */
+  depth: number;
   error: RunError | null;
   createdAt: string;
   startedAt: string | null;

@@ -9,6 +9,8 @@ export function toRunSummary(run: Run): RunSummaryDto {
     status: run.status,
     trigger: run.trigger,
     scope: run.scope,
+    parentRunId: run.parentRunId ?? null,
+    depth: run.depth,
     error: run.error ?? null,
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,

@@ -1,6 +1,9 @@
 import {
+  type ChildRunRef,
+  type EventWait,
   type NodeDeps,
   type NodeType,
+  type ReceivedEvent,
   type RunScope,
   type StepRunner,
   validateGraph,
@@ -64,14 +67,24 @@ export function testDeps(overrides: Partial<NodeDeps> = {}): NodeDeps & { logs: 
   };
 }
 
+/** How a memory runner answers waits and invokes: by step id; an unlisted wait times out (null). */
+export type MemoryRunnerScript = {
+  events?: Record<string, ReceivedEvent | null>;
+  invoke?: (id: string, child: ChildRunRef) => Promise<unknown>;
+};
+
 /** An in-memory StepRunner: memoizes by id like Inngest and records every call. */
-export function memoryRunner(): StepRunner & { calls: string[]; sleeps: { id: string; ms: number }[] } {
+export function memoryRunner(
+  script: MemoryRunnerScript = {},
+): StepRunner & { calls: string[]; sleeps: { id: string; ms: number }[]; waits: EventWait[] } {
   const memo = new Map<string, unknown>();
   const calls: string[] = [];
   const sleeps: { id: string; ms: number }[] = [];
+  const waits: EventWait[] = [];
   return {
     calls,
     sleeps,
+    waits,
     async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
       calls.push(id);
       if (memo.has(id)) return memo.get(id) as T;
@@ -82,6 +95,16 @@ export function memoryRunner(): StepRunner & { calls: string[]; sleeps: { id: st
     async sleep(id: string, ms: number) {
       calls.push(id);
       sleeps.push({ id, ms });
+    },
+    async waitForEvent(id: string, wait: EventWait) {
+      calls.push(id);
+      waits.push(wait);
+      return script.events?.[id] ?? null;
+    },
+    async invoke(id: string, child: ChildRunRef) {
+      calls.push(id);
+      if (!script.invoke) throw new Error(`invoke ${id} not expected`);
+      return script.invoke(id, child);
     },
   };
 }

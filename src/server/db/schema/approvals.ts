@@ -15,6 +15,10 @@ export const approvals = pgTable(
     workspaceId: text("workspace_id").notNull(),
     nodeId: text("node_id").notNull(),
     status: text("status", { enum: APPROVAL_STATUSES }).notNull().default("pending"),
+    /** The node's message, rendered when the approval was requested: what the person is asked. */
+    message: text("message"),
+    /** The node's note on who should decide (shown, not enforced). */
+    approvers: text("approvers"),
     /** SHA-256 of the signed link's nonce: a link works once. */
     linkNonceHash: text("link_nonce_hash"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigserial,
   doublePrecision,
   index,
@@ -24,7 +25,8 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const RUN_TRIGGERS = ["ui", "api", "webhook", "schedule", "rerun"] as const;
+/** `subworkflow`: a child run started by a parent run's sub-workflow node. */
+export const RUN_TRIGGERS = ["ui", "api", "webhook", "schedule", "rerun", "subworkflow"] as const;
 export const RUN_SCOPES = ["full", "partial"] as const;
 export type RunScopeKind = (typeof RUN_SCOPES)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
@@ -58,6 +60,10 @@ export const runs = pgTable(
       .default("full"),
     fromNodeId: text("from_node_id"),
     sourceRunId: text("source_run_id"),
+    /** The run whose sub-workflow node started this one; null for a top-level run. */
+    parentRunId: text("parent_run_id").references((): AnyPgColumn => runs.id, { onDelete: "set null" }),
+    /** How deeply nested: 0 for a top-level run, parent's depth + 1 for a child (bounded). */
+    depth: integer("depth").notNull().default(0),
     /** The nodes a partial run executes (null: all of them). */
     nodeIds: jsonb("node_ids").$type<string[] | null>(),
     /** Outputs given for nodes the run does not execute, visible to templates as `nodes.<id>`. */
@@ -88,6 +94,7 @@ export const runs = pgTable(
     index("runs_workflow_created_idx").on(t.workflowId, t.createdAt),
     index("runs_workspace_id_idx").on(t.workspaceId, t.id),
     index("runs_status_progress_idx").on(t.status, t.lastProgressAt),
+    index("runs_parent_run_idx").on(t.parentRunId),
   ],
 );
 
@@ -125,6 +132,10 @@ export const RUN_EVENT_TYPES = [
   "step.failed",
   "step.skipped",
   "log",
+  /** A batch of LLM output tokens, streamed live while a model node runs. */
+  "token",
+  "approval.requested",
+  "approval.decided",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

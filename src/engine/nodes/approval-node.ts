@@ -1,0 +1,22 @@
+import { ApprovalConfigSchema } from "./approval-config";
+import type { NodeDefinition } from "./node-definition";
+import { NodeExecutionError } from "./node-execution-error";
+
+/**
+ * approval: waits for a person's decision → `{ decision, by?, comment?, decidedAt }`. The wait is
+ * durable and lives in the orchestrator (`runWorkflow` → run-wait-nodes.ts), which never calls this
+ * executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
+ */
+export const approvalNode: NodeDefinition<"approval"> = {
+  type: "approval",
+  title: "Approval",
+  configSchema: ApprovalConfigSchema,
+  defaultConfig: { timeout: "24h" },
+  sideEffect: "timer",
+  execute: async () => {
+    throw new NodeExecutionError("Approval nodes are run by the orchestrator, not executed directly", {
+      code: "not_executable",
+      retriable: false,
+    });
+  },
+};

@@ -1,0 +1,90 @@
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { getEnv } from "@/lib/env";
+import { keyringFrom } from "../credentials/secret-box";
+
+/**
+ * Signed approval links: `<payload>.<signature>`, both base64url. The payload names the run, the node,
+ * the expiry (ms) and a random nonce whose SHA-256 the approval row keeps, so a link works only for the
+ * approval it was made for, and (with the row's status) only once. HMAC-SHA256 with a key derived by
+ * HKDF from ENCRYPTION_KEY: one secret to configure, and a key used for nothing else. Links signed
+ * with a previous ENCRYPTION_KEY (ENCRYPTION_KEYS_PREVIOUS) stay valid until they expire.
+ */
+
+export type ApprovalLinkClaims = { runId: string; nodeId: string; expiresAt: number; nonce: string };
+
+const PayloadSchema = z.object({
+  r: z.string().min(1).max(100),
+  n: z.string().min(1).max(64),
+  e: z.number().int().positive(),
+  x: z.string().min(16).max(64),
+});
+
+/** A token is short; anything much longer is not one of ours and is not worth hashing. */
+export const APPROVAL_TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,400}\.[A-Za-z0-9_-]{43}$/;
+
+function signingKeys(): { current: Buffer; all: Buffer[] } {
+  const keyring = keyringFrom(getEnv());
+  const derive = (key: Buffer) => Buffer.from(hkdfSync("sha256", key, "stepwise", "approval-links v1", 32));
+  const current = derive(keyring.keys.get(keyring.currentId) as Buffer);
+  const all = [
+    current,
+    ...[...keyring.keys].filter(([id]) => id !== keyring.currentId).map(([, key]) => derive(key)),
+  ];
+  return { current, all };
+}
+
+function mac(key: Buffer, payload: string): Buffer {
+  return createHmac("sha256", key).update(`approval-link.${payload}`).digest();
+}
+
+/** A fresh nonce for a new link. */
+export function newLinkNonce(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/** What the approval row stores instead of the nonce. */
+export function hashLinkNonce(nonce: string): string {
+  return createHash("sha256").update(nonce).digest("hex");
+}
+
+export function signApprovalToken(claims: ApprovalLinkClaims): string {
+  const payload = Buffer.from(
+    JSON.stringify({ r: claims.runId, n: claims.nodeId, e: claims.expiresAt, x: claims.nonce }),
+  ).toString("base64url");
+  return `${payload}.${mac(signingKeys().current, payload).toString("base64url")}`;
+}
+
+/** The token's claims when it is well formed and signed by us, else null (expiry is the caller's check). */
+export function verifyApprovalToken(token: string): ApprovalLinkClaims | null {
+  if (!APPROVAL_TOKEN_PATTERN.test(token)) return null;
+  const [payload = "", signature = ""] = token.split(".");
+  const given = Buffer.from(signature, "base64url");
+  const signed = signingKeys().all.some((key) => {
+    const expected = mac(key, payload);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!signed) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  const parsed = PayloadSchema.safeParse(json);
+  if (!parsed.success) return null;
+  return { runId: parsed.data.r, nodeId: parsed.data.n, expiresAt: parsed.data.e, nonce: parsed.data.x };
+}
+
+/** Constant-time comparison of a presented nonce with the stored hash. */
+export function nonceMatches(nonce: string, storedHash: string | null): boolean {
+  if (storedHash === null) return false;
+  const presented = Buffer.from(hashLinkNonce(nonce), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+/** The link a person opens (or a program POSTs to) to decide without a session. */
+export function approvalLinkUrl(token: string): string {
+  return `${getEnv().APP_URL.replace(/\/$/, "")}/api/approvals/${token}`;
+}

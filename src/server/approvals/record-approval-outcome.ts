@@ -1,0 +1,73 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { ApprovalOutput } from "@/engine";
+import type { Database } from "../db/client";
+import { type Approval, approvals, type RunEvent, runs } from "../db/schema";
+import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
+import { recordStepSucceeded } from "../runs/record-step";
+import { lockLiveRunOrStop, type WaitStepRef } from "../runs/wait-node-steps";
+
+/**
+ * The last step of an approval node (`node:<nodeId>`), after the wait: the approvals row is the truth.
+ * A decided row gives the decision, whether or not its event arrived (a lost event only delays the run
+ * until the timeout); a row still pending has timed out and is marked so (guarded by `pending`, so a
+ * person deciding at that instant wins or loses cleanly). The run returns to `running` once no approval
+ * of it is pending, and the decision becomes the node's output.
+ */
+export async function recordApprovalOutcome(
+  db: Database,
+  args: WaitStepRef & { publish: (events: RunEvent[]) => Promise<void> },
+): Promise<ApprovalOutput> {
+  const { publish, ...ref } = args;
+  const { output, events } = await db.transaction(async (tx) => {
+    const run = await lockLiveRunOrStop(tx, ref);
+    const where = and(eq(approvals.runId, ref.runId), eq(approvals.nodeId, ref.nodeId));
+    const [timedOut] = await tx
+      .update(approvals)
+      .set({ status: "timeout", decidedAt: sql`now()` })
+      .where(and(where, eq(approvals.status, "pending")))
+      .returning();
+    const [row] = timedOut ? [timedOut] : await tx.select().from(approvals).where(where);
+    if (!row) throw new Error(`no approval row for ${ref.runId}/${ref.nodeId}`);
+
+    const pending: NewRunEvent[] = [];
+    if (timedOut) {
+      pending.push({
+        type: "approval.decided",
+        nodeId: ref.nodeId,
+        data: { approvalId: row.id, decision: "timeout" },
+        dedupeKey: `approval-decided:${ref.nodeId}`,
+      });
+    }
+    const [stillPending] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(approvals)
+      .where(and(eq(approvals.runId, ref.runId), eq(approvals.status, "pending")));
+    if (run.status === "waiting" && (stillPending?.n ?? 0) === 0) {
+      await tx.update(runs).set({ status: "running" }).where(eq(runs.id, ref.runId));
+      pending.push({
+        type: "run.status",
+        data: { status: "running", nodeId: ref.nodeId },
+        dedupeKey: `status:running:${ref.nodeId}`,
+      });
+    }
+    const written = await appendRunEvents(tx, {
+      runId: ref.runId,
+      workspaceId: ref.workspaceId,
+      events: pending,
+    });
+    return { output: toOutput(row), events: written };
+  });
+  await publish(events);
+  await publish(await recordStepSucceeded(db, { ...ref, output, logs: [] }));
+  return output;
+}
+
+function toOutput(row: Approval): ApprovalOutput {
+  if (row.status === "pending") throw new Error(`approval ${row.id} is still pending`);
+  return {
+    decision: row.status,
+    ...(row.decidedBy ? { by: row.decidedBy } : {}),
+    ...(row.comment ? { comment: row.comment } : {}),
+    decidedAt: (row.decidedAt ?? new Date()).toISOString(),
+  };
+}

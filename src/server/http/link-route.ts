@@ -1,0 +1,35 @@
+import type { z } from "zod";
+import { newId } from "@/lib/ids";
+import { type Database, getDb } from "../db/client";
+import { errorResponse, json } from "./error-response";
+import { parseWith, readJsonBody } from "./parse-request";
+
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * A route authenticated by a signed token in its path (an approval link) instead of a session or an
+ * API key: the handler verifies the token itself. Parsing, request id and the error shape are the same
+ * as every other route's; a malformed token fails the params schema and answers 404.
+ */
+export function linkRoute<P extends z.ZodType, B extends z.ZodType | undefined = undefined>(
+  spec: { params: P; body?: B },
+  handler: (ctx: {
+    params: z.infer<P>;
+    body: B extends z.ZodType ? z.infer<B> : undefined;
+    db: Database;
+  }) => Promise<unknown>,
+) {
+  return async (request: Request, context?: NextRouteContext): Promise<Response> => {
+    const requestId = newId("request");
+    try {
+      const params = parseWith(spec.params, context ? await context.params : {}, "params");
+      const body = (
+        spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined
+      ) as B extends z.ZodType ? z.infer<B> : undefined;
+      const result = await handler({ params, body, db: await getDb() });
+      return json(result, 200, requestId);
+    } catch (error) {
+      return errorResponse(error, requestId);
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import type { NodeEffects } from "@/engine";
+import { recordApprovalOutcome } from "../approvals/record-approval-outcome";
+import { requestApproval } from "../approvals/request-approval";
+import { getDb } from "../db/client";
+import type { RunEvent } from "../db/schema";
+import { recordSubrunOutcome } from "../subruns/record-subrun-outcome";
+import { startSubrun } from "../subruns/start-subrun";
+
+/**
+ * The database side of approval and sub-workflow nodes for one attempt of one run, as the engine's
+ * orchestrator calls it inside its durable steps. `asStepError` turns a NodeStepError into what the
+ * durable executor understands (non-retriable or not), as it does for ordinary node steps.
+ */
+export function createNodeEffects(ctx: {
+  runId: string;
+  workspaceId: string;
+  attempt: number;
+  publish: (events: RunEvent[]) => Promise<void>;
+  asStepError: (error: unknown) => unknown;
+}): NodeEffects {
+  const { runId, workspaceId, attempt, publish } = ctx;
+  const ref = (nodeId: string) => ({ runId, workspaceId, nodeId, attempt, publish });
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw ctx.asStepError(error);
+    }
+  };
+  return {
+    requestApproval: (node, scope) =>
+      guarded(async () => requestApproval(await getDb(), { ...ref(node.id), node, scope })),
+    recordApproval: (node) => guarded(async () => recordApprovalOutcome(await getDb(), ref(node.id))),
+    startChildRun: (node, scope) =>
+      guarded(async () => startSubrun(await getDb(), { ...ref(node.id), node, scope })),
+    recordChildRun: (node, child, result) =>
+      guarded(async () => recordSubrunOutcome(await getDb(), { ...ref(node.id), child, result })),
+  };
+}

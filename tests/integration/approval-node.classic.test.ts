@@ -1,0 +1,3 @@
+import { defineApprovalSuite } from "./approval-suite";
+
+defineApprovalSuite({ driver: "pglite", mode: "classic" });
