@@ -5,7 +5,7 @@ const nextConfig = {
   // The test build skips Next's type check: `npm run typecheck` owns it, and it doubles the build time.
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === "1" },
   // Packages that load native or WASM assets at run time must not be bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "pino", "ws", "jsonata"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "pino", "ws", "jsonata", "libpg-query"],
   poweredByHeader: false,
   typedRoutes: false,
 };

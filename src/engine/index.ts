@@ -92,6 +92,17 @@ export type {
 export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution-error";
 export { isNodeType } from "./nodes/node-types";
 export { nodeRegistry } from "./nodes/registry";
+export type {
+  SqlClient,
+  SqlField,
+  SqlParam,
+  SqlPlanEntry,
+  SqlRequest,
+  SqlResult,
+  SqlScalar,
+  SqlStatementClass,
+} from "./nodes/sql/sql-client";
+export { MAX_SQL_PARAMS, MAX_SQL_ROWS } from "./nodes/sql/sql-config";
 export { MAX_SUBWORKFLOW_DEPTH } from "./nodes/subworkflow-config";
 export { subworkflowInputOf } from "./nodes/subworkflow-node";
 export { type Plan, type PlanState, planNext } from "./run/plan-next";

@@ -98,6 +98,12 @@ const EnvSchema = z
      */
     HTTP_NODE_ALLOW_PRIVATE_NETWORKS: booleanish.optional(),
     /**
+     * Whether sql nodes may connect to loopback and link-local addresses and Unix
+     * sockets (private networks are always allowed: databases live there). Unset:
+     * allowed on a developer's machine, refused in production.
+     */
+    SQL_NODE_ALLOW_LOCAL_ADDRESSES: booleanish.optional(),
+    /**
      * Serve a production build on the embedded defaults (PGlite, local engine, local
      * user). Set by `npm start` for trying a build locally; refused on Vercel.
      */
@@ -195,6 +201,11 @@ export function getEnv(): Env {
 /** Whether HTTP nodes may reach internal addresses (see HTTP_NODE_ALLOW_PRIVATE_NETWORKS). */
 export function httpNodesMayReachPrivateNetworks(env: Env): boolean {
   return env.HTTP_NODE_ALLOW_PRIVATE_NETWORKS ?? (env.NODE_ENV !== "production" || env.STEPWISE_EMBEDDED);
+}
+
+/** Whether sql nodes may reach the app's own host (see SQL_NODE_ALLOW_LOCAL_ADDRESSES). */
+export function sqlNodesMayReachLocalAddresses(env: Env): boolean {
+  return env.SQL_NODE_ALLOW_LOCAL_ADDRESSES ?? (env.NODE_ENV !== "production" || env.STEPWISE_EMBEDDED);
 }
 
 /** "clerk" when both Clerk keys are set; otherwise the one local user (outside production only). */

@@ -51,6 +51,7 @@ export const WorkflowNodeSchema = z.discriminatedUnion("type", [
   nodeSchemaFor("subworkflow", NODE_CONFIG_SCHEMAS.subworkflow),
   nodeSchemaFor("llm", NODE_CONFIG_SCHEMAS.llm),
   nodeSchemaFor("vision", NODE_CONFIG_SCHEMAS.vision),
+  nodeSchemaFor("sql", NODE_CONFIG_SCHEMAS.sql),
 ]);
 
 /**

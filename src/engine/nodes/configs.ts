@@ -4,6 +4,7 @@ import { expressionField, templateField, urlTemplateField } from "./config-field
 import { parseDuration } from "./duration";
 import { LlmConfigSchema, VisionConfigSchema } from "./llm/llm-config";
 import type { NodeType } from "./node-types";
+import { SqlConfigSchema } from "./sql/sql-config";
 import { SubworkflowConfigSchema } from "./subworkflow-config";
 
 /** text: renders a template into `{ text }`. */
@@ -82,6 +83,7 @@ export const NODE_CONFIG_SCHEMAS = {
   subworkflow: SubworkflowConfigSchema,
   llm: LlmConfigSchema,
   vision: VisionConfigSchema,
+  sql: SqlConfigSchema,
 } as const satisfies Record<NodeType, z.ZodType>;
 
 /** Parsed (defaults applied) config per node type. */
@@ -98,3 +100,4 @@ export type ApprovalConfig = NodeConfigMap["approval"];
 export type SubworkflowConfig = NodeConfigMap["subworkflow"];
 export type LlmConfig = NodeConfigMap["llm"];
 export type VisionConfig = NodeConfigMap["vision"];
+export type SqlConfig = NodeConfigMap["sql"];

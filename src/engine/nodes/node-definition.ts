@@ -4,6 +4,7 @@ import type { WorkflowNode } from "../graph/schema";
 import type { NodeConfigInputMap, NodeConfigMap } from "./configs";
 import type { LlmClient, LlmUsage } from "./llm/llm-client";
 import type { NodeType } from "./node-types";
+import type { SqlClient } from "./sql/sql-client";
 
 /** The side effects an executor may use; the caller decides what they are (real fetch, test doubles). */
 export type NodeDeps = {
@@ -14,6 +15,8 @@ export type NodeDeps = {
   llm?: LlmClient;
   /** Where a node reports model usage so the runner can store it with the step (tokens, cost). */
   reportUsage?: (usage: NodeUsage) => void;
+  /** Database access for sql nodes; absent where none is wired (those nodes then fail). */
+  sql?: SqlClient;
 };
 
 /** Model usage of one node attempt. */

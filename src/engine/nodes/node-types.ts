@@ -10,6 +10,7 @@ export const NODE_TYPES = [
   "subworkflow",
   "llm",
   "vision",
+  "sql",
 ] as const;
 
 /** A node type: the `type` of a workflow node. */

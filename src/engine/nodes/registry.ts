@@ -7,6 +7,7 @@ import { llmNode } from "./llm/llm-node";
 import { visionNode } from "./llm/vision-node";
 import type { NodeDefinition } from "./node-definition";
 import type { NodeType } from "./node-types";
+import { sqlNode } from "./sql/sql-node";
 import { subworkflowNode } from "./subworkflow-node";
 import { textNode } from "./text-node";
 import { transformNode } from "./transform-node";
@@ -23,4 +24,5 @@ export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
   subworkflow: subworkflowNode,
   llm: llmNode,
   vision: visionNode,
+  sql: sqlNode,
 };

@@ -12,6 +12,7 @@ import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
 import { createLlmClient } from "../llm/create-llm-client";
+import { createSqlClient } from "../sql/create-sql-client";
 import type { NewRunEvent } from "./append-run-events";
 import { resolveOutputRefs, storeOutput } from "./output-refs";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
@@ -84,6 +85,7 @@ export async function executeNodeStep(
             fetch: nodeFetch(),
             now: () => new Date(),
             llm: createLlmClient(db, { workspaceId }),
+            sql: createSqlClient(db, { workspaceId }),
             reportUsage: (reported) => {
               usage = reported;
             },

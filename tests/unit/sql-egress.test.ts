@@ -1,0 +1,125 @@
+import { once } from "node:events";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { isNodeExecutionError } from "@/engine";
+import { assertHostAllowed, guardedSocket, isLocalAddress } from "@/server/sql/database-egress";
+import { redact, toSqlNodeError } from "@/server/sql/sql-errors";
+
+describe("sql node egress in production", () => {
+  it.each([
+    "127.0.0.1",
+    "127.1.2.3",
+    "::1",
+    "::ffff:127.0.0.1",
+    "169.254.169.254",
+    "fe80::1",
+    "0.0.0.0",
+    "::",
+  ])("refuses the app's own host or link: %s", (address) => {
+    expect(isLocalAddress(address)).toBe(true);
+  });
+
+  it.each(["10.0.0.5", "172.16.3.4", "192.168.1.10", "100.64.0.1", "fd12::1", "8.8.8.8", "2001:db8::1"])(
+    "allows private networks, where databases live, and public ones: %s",
+    (address) => {
+      expect(isLocalAddress(address)).toBe(false);
+    },
+  );
+
+  it("refuses Unix sockets and literal local addresses before connecting", () => {
+    expect(() => assertHostAllowed("/var/run/postgresql")).toThrow(/Unix socket/);
+    expect(() => assertHostAllowed("[::1]")).toThrow(/loopback/);
+    expect(() => assertHostAllowed("127.0.0.1")).toThrow(/SQL_NODE_ALLOW_LOCAL_ADDRESSES/);
+    expect(() => assertHostAllowed("10.1.2.3")).not.toThrow();
+    expect(() => assertHostAllowed("db.internal.example")).not.toThrow();
+  });
+
+  it("refuses a name that resolves to a local address when the socket connects", async () => {
+    const socket = guardedSocket();
+    socket.connect(5432, "localhost");
+    const [error] = await once(socket, "error");
+    socket.destroy();
+    expect(isNodeExecutionError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "egress_blocked", retriable: false });
+  });
+
+  it("surfaces the refusal through pg as the node's own error, without the URL", async () => {
+    const url = "postgres://app:s3cret-pass@localhost:5432/postgres";
+    const client = new pg.Client({
+      connectionString: url,
+      stream: guardedSocket,
+      connectionTimeoutMillis: 2000,
+    });
+    client.on("error", () => undefined);
+    const thrown = await client.connect().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await client.end().catch(() => undefined);
+    const mapped = toSqlNodeError(thrown, { secret: url, timeoutMs: 1000, mode: "read" });
+    expect(mapped).toMatchObject({ code: "egress_blocked", retriable: false });
+    expect(mapped.message).not.toContain("s3cret");
+  });
+});
+
+describe("sql error mapping", () => {
+  const context = {
+    secret: "postgres://u:hunter2-long@db.example:5432/app",
+    timeoutMs: 250,
+    mode: "read" as const,
+  };
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it.each([
+    ["57014", "canceling statement due to statement timeout", "timeout"],
+    ["40001", "could not serialize access", "sql_unavailable"],
+    ["40P01", "deadlock detected", "sql_unavailable"],
+    ["53300", "too many connections", "sql_unavailable"],
+    ["57P01", "terminating connection due to administrator command", "sql_unavailable"],
+  ])("retries SQLSTATE %s", (code, message, expected) => {
+    expect(toSqlNodeError(pgError(code, message), context)).toMatchObject({
+      code: expected,
+      retriable: true,
+    });
+  });
+
+  it.each([
+    ["42P01", 'relation "nope" does not exist', "sql_error"],
+    ["23505", "duplicate key value violates unique constraint", "sql_error"],
+    ["28P01", "password authentication failed for user", "sql_credential"],
+    ["3D000", 'database "x" does not exist', "sql_credential"],
+    ["25006", "cannot execute INSERT in a read-only transaction", "sql_read_only"],
+  ])("does not retry SQLSTATE %s", (code, message, expected) => {
+    expect(toSqlNodeError(pgError(code, message), context)).toMatchObject({
+      code: expected,
+      retriable: false,
+    });
+  });
+
+  it("names timeoutMs for a timeout and allowWrites for a read that tried to write", () => {
+    expect(toSqlNodeError(pgError("57014", "canceling"), context).message).toMatch(
+      /250 ms \(config\.timeoutMs\)/,
+    );
+    expect(toSqlNodeError(pgError("25006", "cannot execute nextval()"), context).message).toMatch(
+      /set allowWrites: true and dryRun: false/,
+    );
+  });
+
+  it("retries network failures", () => {
+    expect(
+      toSqlNodeError(pgError("ECONNREFUSED", "connect ECONNREFUSED 10.0.0.1:5432"), context),
+    ).toMatchObject({
+      code: "sql_connection",
+      retriable: true,
+    });
+    expect(toSqlNodeError(new Error("Connection terminated unexpectedly"), context).retriable).toBe(true);
+  });
+
+  it("scrubs the URL and its password from messages", () => {
+    const leaked = `could not connect with ${context.secret} (password hunter2-long)`;
+    const mapped = toSqlNodeError(new Error(leaked), context);
+    expect(mapped.message).not.toContain("hunter2-long");
+    expect(mapped.message).not.toContain(context.secret);
+    expect(redact("pw=p%40ss!", "postgres://u:p%40ss!@h/db")).toBe("pw=***");
+  });
+});
