@@ -20,6 +20,7 @@ export { BRANCH_HANDLES, takenHandle } from "./graph/branch-handles";
 export { CONDITION_HANDLES } from "./graph/check-edges";
 export { type GraphIndex, indexGraph } from "./graph/graph-index";
 export { formatPath, type GraphIssue, type GraphIssueCode } from "./graph/graph-issue";
+export { type NodeSettings, NodeSettingsSchema, retryDelayMs } from "./graph/node-settings";
 export {
   GRAPH_LIMITS,
   NODE_ID_PATTERN,
@@ -35,7 +36,6 @@ export {
   WorkflowNodeSchema,
 } from "./graph/schema";
 export { subgraph } from "./graph/subgraph";
-export { type NodeSettings, NodeSettingsSchema, retryDelayMs } from "./graph/node-settings";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export {
   APPROVAL_DECISIONS,

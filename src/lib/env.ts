@@ -73,7 +73,10 @@ const EnvSchema = z
       .refine((value) => value === undefined || Buffer.from(value, "base64").length === 32, {
         message: "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
       }),
-    ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default("k1"),
+    ENCRYPTION_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/)
+      .default("k1"),
     ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
 
     /** LLM providers used when a node names no credential of its own. */
