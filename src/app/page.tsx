@@ -1,20 +1,7 @@
 import { connection } from "next/server";
-import { AppError } from "@/lib/errors";
-import type { Caller } from "@/server/auth/caller";
-import { resolveSessionCaller } from "@/server/auth/resolve-session-caller";
 import { getDb } from "@/server/db/client";
 import { listWorkflows } from "@/server/workflows/queries";
-
-/** People without a session go to Clerk's sign-in; the local user never needs one. */
-async function callerOrSignIn(): Promise<Caller> {
-  try {
-    return await resolveSessionCaller();
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== "unauthorized") throw error;
-    const { auth } = await import("@clerk/nextjs/server");
-    return (await auth()).redirectToSignIn();
-  }
-}
+import { callerOrSignIn } from "./caller-or-sign-in";
 
 export default async function HomePage() {
   await connection();

@@ -87,6 +87,15 @@ const EnvSchema = z
 
     /** Runs of one workspace that execute at once (fair share); a workspace can set its own. */
     RUN_CONCURRENCY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Live run streams (SSE): seconds between heartbeats, so idle proxies keep the connection. */
+    RUN_STREAM_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
+    /**
+     * Seconds after which a stream closes itself (the client reconnects with Last-Event-ID);
+     * keep it under the platform's limit for the stream routes (300 s in vercel.json).
+     */
+    RUN_STREAM_MAX_DURATION_S: z.coerce.number().int().min(5).max(3600).default(280),
+    /** The one shared poller per run while realtime is unavailable: at least a second apart. */
+    RUN_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(1000),
 
     RUN_INPUT_MAX_BYTES: z.coerce
       .number()

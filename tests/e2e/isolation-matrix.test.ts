@@ -50,6 +50,8 @@ const SESSION_ENDPOINTS: Endpoint[] = [
     targetsVictim: true,
   },
   { method: "GET", route: "/api/runs/:runId/diff", targetsVictim: true },
+  { method: "GET", route: "/api/runs/:runId/stream", targetsVictim: true },
+  { method: "POST", route: "/api/runs/:runId/realtime-token", targetsVictim: true },
   { method: "GET", route: "/api/api-keys", targetsVictim: false },
   {
     method: "POST",
@@ -101,6 +103,7 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
   },
   { method: "GET", route: "/api/v1/runs", scope: "runs:read", targetsVictim: false },
   { method: "GET", route: "/api/v1/runs/:runId", scope: "runs:read", targetsVictim: true },
+  { method: "GET", route: "/api/v1/runs/:runId/stream", scope: "runs:read", targetsVictim: true },
   { method: "POST", route: "/api/v1/runs/:runId/cancel", scope: "runs:write", targetsVictim: true },
 ];
 

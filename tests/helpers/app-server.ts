@@ -84,16 +84,21 @@ export async function startAppServer(): Promise<AppServer> {
         else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
       }
       const hasBody = method !== "GET" && chunks.length > 0;
+      // Like Next: request.signal aborts when the client goes away (a stream must notice).
+      const aborted = new AbortController();
+      res.on("close", () => aborted.abort());
       const request = new Request(url, {
         method,
         headers,
         body: hasBody ? Buffer.concat(chunks) : undefined,
+        signal: aborted.signal,
       });
       const response = await handler(request, { params: Promise.resolve(params) });
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       if (response.body) {
         const reader = response.body.getReader();
-        req.on("close", () => void reader.cancel().catch(() => {}));
+        // `res`, not `req`: a GET's request side has already closed once its (empty) body was read.
+        res.on("close", () => void reader.cancel().catch(() => {}));
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;

@@ -3,6 +3,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { getEnv } from "@/lib/env";
 import { chooseDriver, type DriverChoice, migrationsFolder } from "./drivers";
+import { queryLogger } from "./query-observer";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -21,7 +22,7 @@ async function connect(choice: DriverChoice, poolMax: number): Promise<Connectio
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       if (choice.dataDir !== "memory") mkdirSync(choice.dataDir, { recursive: true });
       const client = new PGlite(choice.dataDir === "memory" ? undefined : choice.dataDir);
-      const db = drizzle({ client, schema });
+      const db = drizzle({ client, schema, logger: queryLogger });
       // The embedded database migrates itself on first use: no set-up step for a new clone.
       await migrate(db, { migrationsFolder: migrationsFolder() });
       return { db: db as unknown as Database, driver: "pglite", close: () => client.close() };
@@ -30,7 +31,7 @@ async function connect(choice: DriverChoice, poolMax: number): Promise<Connectio
       const { Pool } = await import("pg");
       const { drizzle } = await import("drizzle-orm/node-postgres");
       const pool = new Pool({ connectionString: choice.url, max: poolMax });
-      const db = drizzle({ client: pool, schema });
+      const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "pg", close: () => pool.end() };
     }
     case "neon": {
@@ -40,7 +41,7 @@ async function connect(choice: DriverChoice, poolMax: number): Promise<Connectio
       // Node 20 has no global WebSocket; Neon's pooled driver speaks Postgres over one.
       neonConfig.webSocketConstructor = WebSocket;
       const pool = new Pool({ connectionString: choice.url, max: poolMax });
-      const db = drizzle({ client: pool, schema });
+      const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "neon", close: () => pool.end() };
     }
   }

@@ -7,6 +7,7 @@ import {
   RunParams,
   StartRunBody,
 } from "../runs/contracts";
+import { LastEventIdHeader, RunStreamQuery } from "../runs/stream/contracts";
 import {
   CreateWorkflowBody,
   ListWorkflowsQuery,
@@ -132,6 +133,23 @@ export const V1 = {
     params: RunParams,
     status: 200,
     response: "The run with its steps",
+  }),
+  streamRun: defineOperation({
+    operationId: "streamRun",
+    method: "get",
+    path: "/api/v1/runs/{runId}/stream",
+    tag: "runs",
+    summary: "Follow a run live: its events as server-sent events, resumable",
+    description:
+      "`text/event-stream`. Each event's `id` is its per-run seq and its `data` is `{ runId, seq, type, nodeId, data, at }`; event names: `run.status`, `step.started`, `step.completed`, `step.failed`, `step.skipped`, `log`, `token`, `approval.requested`, `approval.decided`, plus `heartbeat` (every 15 s) and `end` (after the run's terminal status, then the stream closes). Stored events after `Last-Event-ID` are replayed first, then live ones follow, each exactly once. The server closes the stream after a few minutes; reconnect with `Last-Event-ID` to resume.",
+    scope: "runs:read",
+    params: RunParams,
+    query: RunStreamQuery,
+    headers: {
+      "Last-Event-ID": { schema: LastEventIdHeader, description: "Resume after this event id (seq)" },
+    },
+    status: 200,
+    response: "A `text/event-stream` of the run's events",
   }),
   cancelRun: defineOperation({
     operationId: "cancelRun",

@@ -1,0 +1,3 @@
+import { defineRunStreamSuite } from "./run-stream-suite";
+
+defineRunStreamSuite({ driver: "pglite" });
