@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
 import { useStack } from "../helpers/stack";
-
-/** Polls for something the engine does in the background; bounded, no fixed sleep. */
-async function until(check: () => boolean, what: string, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { until } from "../helpers/until";
 
 /** A workspace's runs share RUN_CONCURRENCY_PER_WORKSPACE execution slots; other workspaces are not held up. */
 describe("fair concurrency per workspace", () => {

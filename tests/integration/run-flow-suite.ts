@@ -2,35 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { edge, fanOutGraph, get, node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
+import { runHelpers, stepOf } from "../helpers/run-helpers";
 import { type StackOptions, useStack } from "../helpers/stack";
-
-type RunBody = {
-  id: string;
-  status: string;
-  output: unknown;
-  error: { message: string; nodeId?: string; code?: string } | null;
-  counts: { nodes: number; succeeded: number; failed: number; skipped: number };
-  steps: Array<{
-    nodeId: string;
-    status: string;
-    attempt: number;
-    output: unknown;
-    error: { message: string } | null;
-  }>;
-};
+import { until } from "../helpers/until";
 
 /**
  * The foundation, end to end: real route handlers → local engine → /api/inngest
  * (the unmodified SDK) → database. Shared by every driver × execution mode.
  */
-/** Waits for an asynchronous delivery (a realtime message over a socket); bounded, no fixed sleep. */
-async function until(check: () => boolean, timeoutMs = 3_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a delivery");
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 export function defineRunFlowSuite(options: StackOptions) {
   // Node 20 has no global WebSocket; the SDK's realtime subscriber needs one.
@@ -46,47 +25,8 @@ export function defineRunFlowSuite(options: StackOptions) {
       await server?.close();
     });
 
-    async function createWorkflow(graph: unknown, extra: Record<string, unknown> = {}) {
-      const created = await stack().api<{ id: string }>("POST", "/api/workflows", {
-        name: "test",
-        graph,
-        ...extra,
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      return created.body.id;
-    }
-
-    async function startRun(workflowId: string, input: Record<string, unknown> = {}) {
-      const started = await stack().api<{ runId: string; status: string }>(
-        "POST",
-        `/api/workflows/${workflowId}/runs`,
-        {
-          input,
-        },
-      );
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      expect(started.body.status).toBe("queued");
-      return started.body.runId;
-    }
-
-    async function getRun(runId: string) {
-      const run = await stack().api<RunBody>("GET", `/api/runs/${runId}`);
-      expect(run.status).toBe(200);
-      return run.body;
-    }
-
-    async function runEvents(runId: string) {
-      const { getDb } = await import("@/server/db/client");
-      const { listRunEvents } = await import("@/server/runs/queries");
-      const { LOCAL_WORKSPACE_ID } = await import("@/server/workspaces/ensure-local-workspace");
-      return listRunEvents(await getDb(), LOCAL_WORKSPACE_ID, runId);
-    }
-
-    const step = (run: RunBody, nodeId: string) => {
-      const found = run.steps.find((s) => s.nodeId === nodeId);
-      if (!found) throw new Error(`no step ${nodeId}`);
-      return found;
-    };
+    const { createWorkflow, startRun, getRun, runEvents } = runHelpers(stack);
+    const step = stepOf;
 
     it("answers 202 before executing, then runs a parallel fan-out with a flaky node to success", async () => {
       const workflowId = await createWorkflow(fanOutGraph(server.url, "once"));
@@ -206,7 +146,7 @@ export function defineRunFlowSuite(options: StackOptions) {
           "step.completed:after",
           "run.status:",
         ]);
-        await until(() => received.length >= stored.length);
+        await until(() => received.length >= stored.length, "the realtime deliveries");
         expect(received.map((m) => [m.seq, m.type])).toEqual(stored.map((e) => [e.seq, e.type]));
       } finally {
         subscription.close();

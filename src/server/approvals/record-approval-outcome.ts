@@ -1,10 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { ApprovalOutput } from "@/engine";
 import type { Database } from "../db/client";
-import { type Approval, approvals, type RunEvent, runs } from "../db/schema";
+import { type Approval, approvals, type RunEvent } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
 import { recordStepSucceeded } from "../runs/record-step";
 import { lockLiveRunOrStop, type WaitStepRef } from "../runs/wait-node-steps";
+import { switchRunWaiting } from "./switch-run-waiting";
 
 /**
  * The last step of an approval node (`node:<nodeId>`), after the wait: the approvals row is the truth.
@@ -43,12 +44,7 @@ export async function recordApprovalOutcome(
       .from(approvals)
       .where(and(eq(approvals.runId, ref.runId), eq(approvals.status, "pending")));
     if (run.status === "waiting" && (stillPending?.n ?? 0) === 0) {
-      await tx.update(runs).set({ status: "running" }).where(eq(runs.id, ref.runId));
-      pending.push({
-        type: "run.status",
-        data: { status: "running", nodeId: ref.nodeId },
-        dedupeKey: `status:running:${ref.nodeId}`,
-      });
+      pending.push(await switchRunWaiting(tx, ref.runId, "running", ref.nodeId));
     }
     const written = await appendRunEvents(tx, {
       runId: ref.runId,

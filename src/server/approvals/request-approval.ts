@@ -11,10 +11,11 @@ import {
 import { newId } from "@/lib/ids";
 import { approvalDecided } from "../../../inngest/events";
 import type { Database } from "../db/client";
-import { approvals, type RunEvent, runs } from "../db/schema";
+import { approvals, type RunEvent } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
 import { failWaitStep, lockLiveRunOrStop, openWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
 import { approvalLinkUrl, hashLinkNonce, newLinkNonce, signApprovalToken } from "./approval-token";
+import { switchRunWaiting } from "./switch-run-waiting";
 
 /**
  * The first step of an approval node (`approval-request:<nodeId>`): stores the pending approval with a
@@ -110,12 +111,7 @@ export async function requestApproval(
       },
     ];
     if (run.status === "running") {
-      await tx.update(runs).set({ status: "waiting" }).where(eq(runs.id, ref.runId));
-      pending.push({
-        type: "run.status",
-        data: { status: "waiting", nodeId: node.id },
-        dedupeKey: `status:waiting:${node.id}`,
-      });
+      pending.push(await switchRunWaiting(tx, ref.runId, "waiting", node.id));
     }
     const written = await appendRunEvents(tx, {
       runId: ref.runId,
