@@ -28,6 +28,8 @@ const EnvSchema = z
     DATABASE_DRIVER: z.enum(["auto", "pglite", "pg", "neon"]).default("auto"),
     PGLITE_DIR: z.string().default(".data/pglite"),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** How long a request waits for a new database connection before answering 503 (pg and Neon pools). */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 
     INNGEST_APP_ID: z
       .string()

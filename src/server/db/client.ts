@@ -3,6 +3,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { getEnv } from "@/lib/env";
 import { chooseDriver, type DriverChoice, migrationsFolder } from "./drivers";
+import { lockDataDir } from "./pglite-lock";
 import { queryLogger } from "./query-observer";
 import * as schema from "./schema";
 
@@ -14,23 +15,38 @@ export type DatabaseOrTransaction = Database | Transaction;
 
 type Connection = { db: Database; driver: DriverChoice["driver"]; close: () => Promise<void> };
 
-async function connect(choice: DriverChoice, poolMax: number): Promise<Connection> {
+type PoolOptions = { max: number; connectTimeoutMs: number };
+
+/** Pool settings shared by node-postgres and Neon (whose Pool is pg's, over a WebSocket). */
+function poolConfig(url: string, options: PoolOptions) {
+  return {
+    connectionString: url,
+    max: options.max,
+    // A dead database must answer 503 in seconds, not hang every request on connect.
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    keepAlive: true,
+  };
+}
+
+/** An idle client whose server went away emits 'error' on the pool; unhandled, that kills the process. */
+function logIdleClientErrors(pool: { on: (event: "error", listener: (error: Error) => void) => unknown }) {
+  pool.on("error", (error) => {
+    // Loaded here, not at the top: the logger reads the configuration as it loads.
+    void import("@/lib/logger").then(({ logger }) =>
+      logger.warn({ err: error }, "database: an idle connection failed"),
+    );
+  });
+}
+
+async function connect(choice: DriverChoice, options: PoolOptions): Promise<Connection> {
   switch (choice.driver) {
-    case "pglite": {
-      const { PGlite } = await import("@electric-sql/pglite");
-      const { drizzle } = await import("drizzle-orm/pglite");
-      const { migrate } = await import("drizzle-orm/pglite/migrator");
-      if (choice.dataDir !== "memory") mkdirSync(choice.dataDir, { recursive: true });
-      const client = new PGlite(choice.dataDir === "memory" ? undefined : choice.dataDir);
-      const db = drizzle({ client, schema, logger: queryLogger });
-      // The embedded database migrates itself on first use: no set-up step for a new clone.
-      await migrate(db, { migrationsFolder: migrationsFolder() });
-      return { db: db as unknown as Database, driver: "pglite", close: () => client.close() };
-    }
+    case "pglite":
+      return connectPglite(choice.dataDir);
     case "pg": {
       const { Pool } = await import("pg");
       const { drizzle } = await import("drizzle-orm/node-postgres");
-      const pool = new Pool({ connectionString: choice.url, max: poolMax });
+      const pool = new Pool(poolConfig(choice.url, options));
+      logIdleClientErrors(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "pg", close: () => pool.end() };
     }
@@ -40,34 +56,104 @@ async function connect(choice: DriverChoice, poolMax: number): Promise<Connectio
       const { WebSocket } = await import("ws");
       // Node 20 has no global WebSocket; Neon's pooled driver speaks Postgres over one.
       neonConfig.webSocketConstructor = WebSocket;
-      const pool = new Pool({ connectionString: choice.url, max: poolMax });
+      const pool = new Pool(poolConfig(choice.url, options));
+      logIdleClientErrors(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "neon", close: () => pool.end() };
     }
   }
 }
 
-let connection: Promise<Connection> | undefined;
+/** Opens (locks, and on first use migrates) the embedded database. */
+async function connectPglite(dataDir: string | "memory"): Promise<Connection> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  // The lock comes before the first byte is read: a second process must never open the directory.
+  const lock = dataDir === "memory" ? undefined : lockDataDir(dataDir);
+  let client: InstanceType<typeof PGlite> | undefined;
+  try {
+    if (dataDir !== "memory") mkdirSync(dataDir, { recursive: true });
+    client = new PGlite(dataDir === "memory" ? undefined : dataDir);
+    const db = drizzle({ client, schema, logger: queryLogger });
+    // The embedded database migrates itself on first use: no set-up step for a new clone.
+    await migrate(db, { migrationsFolder: migrationsFolder() });
+    const opened = client;
+    return {
+      db: db as unknown as Database,
+      driver: "pglite",
+      close: async () => {
+        try {
+          await opened.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    await client?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}
 
-/** The process-wide database, connected (and for PGlite migrated) on first use. */
+/**
+ * The process's one database handle lives on globalThis, not in this module:
+ * Next bundles this file separately for pages, route handlers and
+ * instrumentation (and re-evaluates it on hot reload), and each copy must share
+ * one pool, and above all one PGlite instance per data directory.
+ */
+type Handle = { connection?: Promise<Connection>; closing?: Promise<void> };
+const HANDLE_KEY = Symbol.for("stepwise.database");
+
+function handle(): Handle {
+  const scope = globalThis as { [HANDLE_KEY]?: Handle };
+  scope[HANDLE_KEY] ??= {};
+  return scope[HANDLE_KEY];
+}
+
+/** The process-wide database, connected (and for PGlite locked and migrated) on first use. */
 export async function getDb(): Promise<Database> {
   return (await getConnection()).db;
 }
 
-export function getConnection(): Promise<Connection> {
-  if (!connection) {
+export async function getConnection(): Promise<Connection> {
+  const current = handle();
+  // A close in progress finishes first, so a reopen never overlaps the old PGlite instance.
+  if (current.closing) await current.closing;
+  if (!current.connection) {
     const env = getEnv();
-    connection = connect(chooseDriver(env), env.DATABASE_POOL_MAX);
+    const connecting = connect(chooseDriver(env), {
+      max: env.DATABASE_POOL_MAX,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    });
+    current.connection = connecting;
     // A failed connect must not poison every later request.
-    connection.catch(() => {
-      connection = undefined;
+    connecting.catch(() => {
+      if (current.connection === connecting) current.connection = undefined;
     });
   }
-  return connection;
+  return current.connection;
 }
 
-export async function closeDb(): Promise<void> {
-  const current = connection;
-  connection = undefined;
-  if (current) await (await current).close();
+/** Closes the handle (idempotent; concurrent callers share one close). The next getDb() reopens. */
+export function closeDb(): Promise<void> {
+  const current = handle();
+  if (current.closing) return current.closing;
+  const connection = current.connection;
+  current.connection = undefined;
+  if (!connection) return Promise.resolve();
+  const closing = (async () => {
+    let opened: Connection;
+    try {
+      opened = await connection;
+    } catch {
+      return; // it never opened: nothing to close
+    }
+    await opened.close();
+  })().finally(() => {
+    current.closing = undefined;
+  });
+  current.closing = closing;
+  return closing;
 }

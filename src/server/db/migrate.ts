@@ -32,13 +32,21 @@ export async function migrateDatabase(url: string, driver: "pg" | "neon"): Promi
   }
 }
 
-/** Migrates whatever DATABASE_URL points at. */
+/**
+ * Migrates whatever DATABASE_URL points at. The embedded database is opened the
+ * way the app opens it (locked, then migrated), so this refuses while the app
+ * has the directory open instead of corrupting it.
+ */
 export async function migrateConfiguredDatabase(): Promise<string> {
   const choice = chooseDriver(getEnv());
   if (choice.driver === "pglite") {
-    // PGlite has no lock: opening the app's data dir from a second process could
-    // corrupt it, and the app migrates it on first use anyway.
-    return `nothing to do: the embedded database (${choice.dataDir}) migrates itself when the app opens it`;
+    const { closeDb, getConnection } = await import("./client");
+    try {
+      await getConnection();
+    } finally {
+      await closeDb();
+    }
+    return `pglite (${choice.dataDir})`;
   }
   await migrateDatabase(choice.url, choice.driver);
   return choice.driver;

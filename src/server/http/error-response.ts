@@ -2,6 +2,12 @@ import { ZodError, z } from "zod";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { zodIssues } from "@/lib/zod-issues";
+import { isDatabaseUnavailable } from "../db/database-unavailable";
+
+/** Seconds a client should wait before retrying a 503 (a database restart or failover takes about this). */
+export const RETRY_AFTER_SECONDS = 5;
+
+export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable right now; try again shortly";
 
 /** The one error shape every route answers with (also the OpenAPI document's `Error`). */
 export const ErrorBodySchema = z.object({
@@ -27,8 +33,17 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** Maps anything thrown by a handler to the one error shape; 5xx never show internals. */
+/**
+ * Maps anything thrown by a handler to the one error shape; 5xx never show internals.
+ * A database outage is not a bug: it answers 503 `unavailable` with Retry-After.
+ */
 export function errorResponse(error: unknown, requestId: string): Response {
+  if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
+    return errorResponse(
+      new AppError("unavailable", DATABASE_UNAVAILABLE_MESSAGE, undefined, { cause: error }),
+      requestId,
+    );
+  }
   if (error instanceof AppError) {
     const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
     log(
@@ -41,6 +56,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
       { error: { code: error.code, message, requestId, issues: error.issues } },
       error.status,
       requestId,
+      error.status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : undefined,
     );
   }
   if (error instanceof ZodError) {

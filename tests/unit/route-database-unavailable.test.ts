@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+/**
+ * A database that refuses connections (a closed loopback port) behind the app's
+ * real route modules: every route answers 503 `unavailable` with Retry-After in
+ * the shared error shape, never 500, and the answer leaks neither SQL nor the
+ * connection string. The app reads its configuration at import, so env is set
+ * before anything from src/ is loaded.
+ */
+
+const DEAD_DATABASE = "postgres://stepwise:secret-password@127.0.0.1:1/stepwise_outage";
+
+type Routes = {
+  workflows: typeof import("@/app/api/workflows/route");
+  v1Workflows: typeof import("@/app/api/v1/workflows/route");
+  health: typeof import("@/app/api/health/route");
+  linkRoute: typeof import("@/server/http/link-route").linkRoute;
+  closeDb: typeof import("@/server/db/client").closeDb;
+};
+let routes: Routes;
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = DEAD_DATABASE;
+  process.env.DATABASE_CONNECT_TIMEOUT_MS = "1000";
+  process.env.LOG_LEVEL = "silent";
+  routes = {
+    workflows: await import("@/app/api/workflows/route"),
+    v1Workflows: await import("@/app/api/v1/workflows/route"),
+    health: await import("@/app/api/health/route"),
+    linkRoute: (await import("@/server/http/link-route")).linkRoute,
+    closeDb: (await import("@/server/db/client")).closeDb,
+  };
+});
+
+afterAll(async () => {
+  await routes?.closeDb();
+});
+
+async function expectUnavailable(response: Response): Promise<void> {
+  const text = await response.text();
+  expect(response.status, text).toBe(503);
+  expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+  const body = JSON.parse(text) as { error: { code: string; message: string; requestId: string } };
+  expect(body.error.code).toBe("unavailable");
+  expect(body.error.requestId).toBe(response.headers.get("x-request-id"));
+  // Nothing about the query, the driver or the connection string reaches the caller.
+  expect(text).not.toMatch(
+    /select|insert|Failed query|ECONNREFUSED|127\.0\.0\.1|secret-password|stepwise_outage/i,
+  );
+}
+
+describe("a database outage answers 503 on every route", () => {
+  it("session routes (GET and POST)", async () => {
+    await expectUnavailable(await routes.workflows.GET(new Request("http://localhost/api/workflows")));
+    await expectUnavailable(
+      await routes.workflows.POST(
+        new Request("http://localhost/api/workflows", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "x", graph: { nodes: [], edges: [] } }),
+        }),
+      ),
+    );
+  });
+
+  it("API-key routes (the key lookup itself needs the database)", async () => {
+    const request = new Request("http://localhost/api/v1/workflows", {
+      headers: { authorization: `Bearer sk_${"a".repeat(43)}` },
+    });
+    await expectUnavailable(await routes.v1Workflows.GET(request));
+  });
+
+  it("link routes", async () => {
+    const route = routes.linkRoute({ params: z.object({}) }, async ({ db }) => db.execute(sql`select 1`));
+    await expectUnavailable(await route(new Request("http://localhost/api/approvals/x")));
+  });
+
+  it("the health route says degraded with Retry-After", async () => {
+    const response = await routes.health.GET();
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await response.json()).toMatchObject({ status: "degraded", database: "unavailable" });
+  });
+});
