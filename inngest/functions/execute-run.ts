@@ -20,7 +20,8 @@ const RETRIES = 10;
  * execute-run — executes one run of a workflow version, node by node.
  *
  * Steps (ids are stable; never rename them, runs in flight replay by id):
- *   start            run → running, one pending run_steps row per executed node; returns graph, input,
+ *   start            claims the run for this function run (another owner → stop, writing nothing),
+ *                    run → running, one pending run_steps row per executed node; returns graph, input,
  *                    and for a partial run the nodes to execute and the seeded upstream outputs
  *   sleep:<nodeId>   the durable wait of a delay node
  *   approval-request:<nodeId>  an approval node's pending approval (row, signed link, run → waiting)
@@ -63,14 +64,18 @@ export const executeRun = inngest.createFunction(
       });
     },
   },
-  async ({ event, step, attempt, maxAttempts }) => {
+  async ({ event, step, attempt, maxAttempts, runId: executionId }) => {
     const runId = event.data.runId;
     const started = await step.run("start", async () => {
-      const begun = await beginRunExecution(await getDb(), runId);
-      if (begun) await publishRunEvents(begun.events);
-      return begun?.context ?? null;
+      const begun = await beginRunExecution(await getDb(), runId, executionId);
+      if (begun.kind !== "begun")
+        return { skipped: begun.kind === "over" ? "run is over" : "claimed" } as const;
+      await publishRunEvents(begun.events);
+      return begun.context;
     });
-    if (!started) return { runId, skipped: "run is already finished" };
+    // A finished run, or one another function run executes (see beginRunExecution): write nothing.
+    if (started === null || "skipped" in started)
+      return { runId, skipped: started?.skipped ?? "run is over" };
 
     const runner: StepRunner = {
       run: (id, fn) => step.run(id, fn) as Promise<never>,

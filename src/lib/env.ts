@@ -43,6 +43,23 @@ const EnvSchema = z
     INNGEST_SERVE_ORIGIN: z.url().optional(),
     /** Seconds a checkpointed request may run before handing back to Inngest; keep under the platform limit. */
     INNGEST_CHECKPOINT_MAX_RUNTIME_S: z.coerce.number().int().min(1).max(800).default(240),
+    /**
+     * How long starting a run waits for Inngest to accept its start event. Past it the
+     * client still gets its 202 and the run stays `queued` for the reconciler to send again.
+     */
+    INNGEST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** How long a read of Inngest's REST API (by the reconciler) may take. */
+    INNGEST_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+
+    /** Bearer secret of the cron routes (`/api/cron/*`); Vercel Cron sends it. */
+    CRON_SECRET: z.string().trim().optional(),
+    /** A queued run with no dispatch (or no start) for this long is sent again by the reconciler. */
+    RECONCILE_QUEUED_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** A running or waiting run with no progress for this long is checked against Inngest. */
+    RECONCILE_STALLED_AFTER_S: z.coerce.number().int().min(1).max(604_800).default(300),
+    /** Runs the reconciler looks at per call, and finished runs retention deletes per call. */
+    RECONCILE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 
     /** Clerk: all of publishable + secret key switch sign-in on; none of them means local mode (never in production). */
     NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().trim().optional(),
@@ -165,6 +182,10 @@ const EnvSchema = z
       ],
       ["INNGEST_EVENT_KEY", "runs are started by sending events to Inngest Cloud, which needs an event key"],
       ["ENCRYPTION_KEY", "stored credentials are encrypted with it; without it they could not be read back"],
+      [
+        "CRON_SECRET",
+        "the reconciler and retention crons answer only to it; without it stuck runs stay stuck",
+      ],
     ];
     for (const [key, why] of required) {
       const value = env[key];

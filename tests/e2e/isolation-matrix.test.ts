@@ -109,7 +109,8 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
 
 /**
  * Routes that are deliberately public or not tenant data. Signed approval links authenticate by
- * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them).
+ * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them);
+ * cron routes by CRON_SECRET alone (tests/integration/reconcile.test.ts covers them).
  */
 const EXEMPT = new Set([
   "/api/inngest",
@@ -117,6 +118,8 @@ const EXEMPT = new Set([
   "/api/v1/openapi.json",
   "/api/[...path]",
   "/api/approvals/[token]",
+  "/api/cron/reconcile",
+  "/api/cron/retention",
 ]);
 
 const fill = (route: string, ids: Ids) =>

@@ -16,6 +16,7 @@ const REQUIRED_IN_PRODUCTION = [
   "INNGEST_SIGNING_KEY",
   "INNGEST_EVENT_KEY",
   "ENCRYPTION_KEY",
+  "CRON_SECRET",
 ];
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {

@@ -27,6 +27,7 @@ const PINNED_EMPTY = [
   "INNGEST_EVENT_KEY",
   "INNGEST_SIGNING_KEY",
   "STEPWISE_EMBEDDED",
+  "CRON_SECRET",
 ] as const;
 
 export function isolatedEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {

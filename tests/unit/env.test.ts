@@ -17,6 +17,7 @@ const PRODUCTION_OK = {
   INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
   INNGEST_EVENT_KEY: "evt-0123456789abcdef",
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  CRON_SECRET: "cron-0123456789abcdef",
 };
 
 function problemsOf(source: Record<string, string>): string[] {
@@ -120,7 +121,7 @@ describe("env: a production build on the embedded defaults", () => {
 describe("env: building for production", () => {
   it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
-    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(6);
+    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(7);
   });
 });
 

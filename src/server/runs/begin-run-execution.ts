@@ -16,20 +16,38 @@ export type RunExecutionContext = {
   seedOutputs: Record<string, unknown> | null;
 };
 
+export type BeginRunResult =
+  | { kind: "begun"; context: RunExecutionContext; events: RunEvent[] }
+  /** The run is over (cancelled before it started, say): nothing to execute. */
+  | { kind: "over" }
+  /** Another Inngest function run owns this run: this one must stop without writing. */
+  | { kind: "claimed"; by: string };
+
 /**
- * First step of an execution: moves the run to `running`, creates one pending
- * step row per node it will execute (all of them, or a partial run's
- * `nodeIds`) and returns what the executor needs. Idempotent: a replayed
- * or duplicated start changes nothing twice. Returns null for a run that is
- * already over (cancelled before it started, say).
+ * First step of an execution: claims the run for this Inngest function run
+ * (`executionId`), moves it to `running`, creates one pending step row per node
+ * it will execute (all of them, or a partial run's `nodeIds`) and returns what
+ * the executor needs.
+ *
+ * One execution per run, whatever is re-sent: Inngest drops a repeated event id
+ * for 24 hours only, while a run may wait for 30 days, so a start event re-sent
+ * later (a client retry, the reconciler) starts a second function run. It finds
+ * the run claimed and stops. Idempotent for its owner: a replayed start changes
+ * nothing twice. A run whose claim the reconciler released (its owner is gone
+ * from Inngest) is claimed by the next execution that reaches this step.
  */
 export async function beginRunExecution(
   db: Database,
   runId: string,
-): Promise<{ context: RunExecutionContext; events: RunEvent[] } | null> {
+  executionId: string,
+): Promise<BeginRunResult> {
   return db.transaction(async (tx) => {
     const [run] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
-    if (!run || isTerminalRunStatus(run.status)) return null;
+    if (!run || isTerminalRunStatus(run.status)) return { kind: "over" };
+    if (run.executionId && run.executionId !== executionId) return { kind: "claimed", by: run.executionId };
+    if (!run.executionId) {
+      await tx.update(runs).set({ executionId }).where(eq(runs.id, runId));
+    }
     const [version] = await tx
       .select()
       .from(workflowVersions)
@@ -67,6 +85,7 @@ export async function beginRunExecution(
       });
     }
     return {
+      kind: "begun",
       context: {
         runId,
         workspaceId: run.workspaceId,

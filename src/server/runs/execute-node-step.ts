@@ -7,6 +7,7 @@ import {
   retryDelayMs,
   type WorkflowNode,
 } from "@/engine";
+import { withDeadline } from "@/lib/deadline";
 import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
@@ -148,20 +149,15 @@ function finalFailure(failure: NodeStepError): NodeStepError {
 
 function withTimeout<T>(timeoutMs: number | undefined, work: Promise<T>): Promise<T> {
   if (timeoutMs === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new NodeExecutionError(`The node took longer than its ${timeoutMs} ms timeout`, {
-            code: "timeout",
-            retriable: true,
-          }),
-        ),
-      timeoutMs,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withDeadline(
+    work,
+    timeoutMs,
+    () =>
+      new NodeExecutionError(`The node took longer than its ${timeoutMs} ms timeout`, {
+        code: "timeout",
+        retriable: true,
+      }),
+  );
 }
 
 function describeFailure(error: unknown, nodeId: string): NodeStepError {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigserial,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -80,6 +81,18 @@ export const runs = pgTable(
     /** How many times the start event was handed to Inngest; 0 means it never left (see docs/RUN_LIFECYCLE.md). */
     dispatchAttempts: integer("dispatch_attempts").notNull().default(0),
     dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
+    /** Inngest's internal id of the first start event it accepted: the reconciler asks which function runs it started. */
+    dispatchEventId: text("dispatch_event_id"),
+    /**
+     * The Inngest function run that owns this run's execution, set by its `start` step. Any other
+     * execution (an event re-sent after Inngest's 24-hour dedup window, say) stops without writing.
+     * The reconciler clears it to hand the run to a new execution when Inngest no longer knows the owner.
+     */
+    executionId: text("execution_id"),
+    /** When the reconciler last looked at this run; it revisits a live run at most once per threshold. */
+    reconciledAt: timestamp("reconciled_at", { withTimezone: true }),
+    /** Pinned runs outlive the workspace's retention. */
+    pinned: boolean("pinned").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -95,6 +108,7 @@ export const runs = pgTable(
     index("runs_workspace_id_idx").on(t.workspaceId, t.id),
     index("runs_status_progress_idx").on(t.status, t.lastProgressAt),
     index("runs_parent_run_idx").on(t.parentRunId),
+    index("runs_finished_idx").on(t.finishedAt),
   ],
 );
 
@@ -136,6 +150,8 @@ export const RUN_EVENT_TYPES = [
   "token",
   "approval.requested",
   "approval.decided",
+  /** The reconciler acted on the run (sent its start event again, handed it to a new execution, failed it). */
+  "run.reconciled",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

@@ -14,6 +14,8 @@ export const workspaces = pgTable(
     externalId: text("external_id").notNull(),
     /** Runs of this workspace executing at once; null: the deployment's default (RUN_CONCURRENCY_PER_WORKSPACE). */
     runConcurrency: integer("run_concurrency"),
+    /** Finished runs older than this many days are deleted (pinned runs are kept). */
+    runRetentionDays: integer("run_retention_days").notNull().default(30),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("workspaces_external_id_key").on(t.kind, t.externalId)],

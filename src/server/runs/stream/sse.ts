@@ -18,6 +18,7 @@ const SSE_EVENT_NAMES: Record<RunEventType, string> = {
   token: "token",
   "approval.requested": "approval.requested",
   "approval.decided": "approval.decided",
+  "run.reconciled": "run.reconciled",
 };
 
 export type SseControlEvent = "heartbeat" | "end";
