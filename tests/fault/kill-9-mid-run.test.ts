@@ -1,0 +1,202 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { edge, node } from "../fixtures/graphs";
+import { type CountingServer, startCountingServer } from "../helpers/counting-server";
+import {
+  createDataDirs,
+  type DataDirs,
+  type Launcher,
+  restartLauncher,
+  startLauncher,
+} from "../helpers/embedded-app";
+import type { RunBody } from "../helpers/run-helpers";
+import {
+  createWorkflow,
+  getRun,
+  isTerminal,
+  startRun,
+  statusSummary,
+  waitForRuns,
+} from "../helpers/run-waits";
+
+/**
+ * `npm start`, 20 runs in flight, then `kill -9` of the whole process group
+ * (engine and Next together, as a crash or an OOM kill does), and `npm start`
+ * again on the same data directories. Everything is observed the way a user
+ * would: through the app's HTTP API and a sink that stands for the outside
+ * world the workflows call.
+ */
+
+const RUNS_WITH_DELAY = 16;
+const RUNS_WITH_APPROVAL = 4;
+
+// Short reconciler periods so a run whose dispatch was lost is picked up within the test.
+const ENV = {
+  RECONCILE_INTERVAL_S: "2",
+  RECONCILE_QUEUED_AFTER_S: "5",
+  RECONCILE_STALLED_AFTER_S: "10",
+  INNGEST_SEND_TIMEOUT_MS: "3000",
+};
+
+/** An HTTP node whose side effect is keyed by run (the tag) and node, so the sink can tell them apart. */
+function effect(sinkUrl: string, id: string, delayMs: string) {
+  return node(id, "http", {
+    method: "POST",
+    url: `${sinkUrl}/effect/{{ input.tag }}/${id}?ms=${delayMs}`,
+    body: '{"run":"{{ input.tag }}"}',
+    headers: { "content-type": "application/json" },
+    timeoutMs: 20_000,
+  });
+}
+
+/** call (slow) ─► wait 4 s ─► call again ─► join */
+function delayGraph(sinkUrl: string) {
+  return {
+    nodes: [
+      effect(sinkUrl, "charge", "{{ input.ms }}"),
+      node("wait", "delay", { duration: "4s" }),
+      effect(sinkUrl, "notify", "200"),
+      node("join", "transform", {
+        expression: '{ "charge": nodes.charge.body.effectId, "notify": nodes.notify.body.effectId }',
+      }),
+    ],
+    edges: [edge("charge", "wait"), edge("wait", "notify"), edge("notify", "join")],
+  };
+}
+
+/** call ─► approval ─approved─► call again;  ─rejected─► note */
+function approvalGraph(sinkUrl: string) {
+  return {
+    nodes: [
+      effect(sinkUrl, "reserve", "{{ input.ms }}"),
+      node("ask", "approval", { timeout: "1h", message: "Ship {{ input.tag }}?" }),
+      effect(sinkUrl, "ship", "100"),
+      node("note", "text", { template: "not shipped" }),
+    ],
+    edges: [
+      edge("reserve", "ask"),
+      { id: "ask-ship", source: "ask", target: "ship", sourceHandle: "approved" },
+      { id: "ask-note", source: "ask", target: "note", sourceHandle: "rejected" },
+    ],
+  };
+}
+
+type Started = { runId: string; tag: string; kind: "delay" | "approval" };
+
+describe("kill -9 of the app's process group with 20 runs in flight (npm start)", () => {
+  let sink: CountingServer | undefined;
+  let dirs: DataDirs | undefined;
+  const apps: Launcher[] = [];
+
+  afterAll(async () => {
+    for (const app of apps) await app.stop();
+    await sink?.close();
+    dirs?.remove();
+  });
+
+  it("resumes every run after a restart: all reach their end, each side effect once, approvals still decidable", async () => {
+    sink = await startCountingServer();
+    dirs = createDataDirs({ pgliteTemplate: inject("pgliteTemplateDir") });
+    const first = await startLauncher({ command: "start", dirs, env: ENV });
+    apps.push(first);
+
+    const delayWf = await createWorkflow(first, "fault: delay", delayGraph(sink.url));
+    const approvalWf = await createWorkflow(first, "fault: approval", approvalGraph(sink.url));
+
+    // Slow first calls of different lengths, so the kill finds runs inside an HTTP call,
+    // inside a sleep and waiting for a person, all at once.
+    const started: Started[] = [];
+    for (let i = 0; i < RUNS_WITH_DELAY + RUNS_WITH_APPROVAL; i++) {
+      const kind = i % 5 === 4 ? "approval" : "delay";
+      const tag = `r${i}`;
+      const run = await startRun(first, kind === "delay" ? delayWf : approvalWf, {
+        tag,
+        ms: 300 + (i % 5) * 500,
+      });
+      started.push({ runId: run.runId, tag, kind });
+    }
+    expect(started.filter((s) => s.kind === "approval")).toHaveLength(RUNS_WITH_APPROVAL);
+    const runIds = started.map((s) => s.runId);
+
+    // Kill once most runs have made their first call: progress is on disk and more is under way.
+    const deadline = Date.now() + 20_000;
+    while (new Set(sink.requests.map((r) => r.path.split("/")[2])).size < 12 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const beforeKill = await Promise.all(runIds.map((id) => getRun(first, id)));
+    const hitsBeforeKill = sink.requests.length;
+    first.signalGroup("SIGKILL");
+    expect(await first.waitForGroupGone(10_000), "every process of the group died").toBe(true);
+    const live = beforeKill.filter((run) => !isTerminal(run.status));
+    console.log(
+      `[kill-9] at the kill: ${statusSummary(beforeKill)}; sink requests so far: ${hitsBeforeKill}`,
+    );
+    // The test proves something only if the kill caught runs in flight.
+    expect(live.length, statusSummary(beforeKill)).toBeGreaterThanOrEqual(15);
+
+    const second = await restartLauncher(first, { command: "start", dirs, env: ENV });
+    apps.push(second);
+
+    // The approvals asked before (or after) the crash can still be decided, and their runs go on.
+    const approvalRuns = started.filter((s) => s.kind === "approval").map((s) => s.runId);
+    await waitForRuns(
+      second,
+      approvalRuns,
+      (run) => run.status === "waiting",
+      "approval runs to wait",
+      60_000,
+    );
+    for (const runId of approvalRuns) {
+      const decided = await second.api("POST", `/api/runs/${runId}/approvals/ask`, {
+        decision: "approve",
+        comment: "after the crash",
+      });
+      expect(decided.status, decided.text).toBe(200);
+    }
+
+    const finished = await waitForRuns(
+      second,
+      runIds,
+      (run) => isTerminal(run.status),
+      "every run to end",
+      90_000,
+    );
+    const ended = runIds.map((id) => finished.get(id) as RunBody);
+    expect(ended.filter((run) => run.status === "succeeded").map((run) => run.id)).toEqual(runIds);
+
+    // Exactly once, as the outside world saw it: one Idempotency-Key per (run, node), the
+    // run's own, one effect for it, and that effect is what the run recorded.
+    const rawHitsPerPath = new Map<string, number>();
+    for (const request of sink.requests) {
+      rawHitsPerPath.set(request.path, (rawHitsPerPath.get(request.path) ?? 0) + 1);
+    }
+    const problems: string[] = [];
+    let httpSteps = 0;
+    for (const { runId, tag, kind } of started) {
+      const run = finished.get(runId) as RunBody;
+      const httpNodes = kind === "delay" ? ["charge", "notify"] : ["reserve", "ship"];
+      for (const nodeId of httpNodes) {
+        httpSteps += 1;
+        const step = run.steps.find((s) => s.nodeId === nodeId);
+        const path = `/effect/${tag}/${nodeId}`;
+        const keys = new Set(sink.requests.filter((r) => r.path === path).map((r) => r.idempotencyKey));
+        const effects = sink.effects.filter((e) => e.path === path);
+        const recorded = (step?.output as { body?: { effectId?: number } } | null)?.body?.effectId;
+        if (step?.status !== "succeeded") problems.push(`${path}: step ${step?.status ?? "missing"}`);
+        if (keys.size !== 1 || !keys.has(`stepwise-${runId}-${nodeId}`)) {
+          problems.push(`${path}: keys ${JSON.stringify([...keys])}`);
+        }
+        if (effects.length !== 1) problems.push(`${path}: ${effects.length} effects`);
+        else if (recorded !== effects[0]?.effectId) {
+          problems.push(`${path}: run recorded effect ${recorded}, sink applied ${effects[0]?.effectId}`);
+        }
+      }
+    }
+    const repeated = [...rawHitsPerPath].filter(([, hits]) => hits > 1);
+    console.log(
+      `[kill-9] ${httpSteps} HTTP steps, ${sink.effects.length} effects, ${sink.requests.length} raw requests; ` +
+        `paths hit more than once (same key, replayed by the sink): ${JSON.stringify(repeated)}`,
+    );
+    expect(problems).toEqual([]);
+    expect(sink.effects).toHaveLength(httpSteps);
+  }, 240_000);
+});
