@@ -15,6 +15,8 @@ const USAGE = `Usage: tsx inngest/local/cli.ts [options]
   --app <url>        serve URL to sync, repeatable (also INNGEST_LOCAL_APPS, comma-separated)
   --mode <m>         checkpoint (default) | classic
   --signing-key <k>  sign calls for apps in cloud mode (default INNGEST_SIGNING_KEY if set)
+  --data-dir <dir>   keep runs, events and timers in <dir>/engine.sqlite so they survive a restart
+                     (default: in memory; also INNGEST_LOCAL_DATA_DIR)
   --quiet            log warnings and errors only`;
 
 async function main() {
@@ -25,6 +27,7 @@ async function main() {
       app: { type: "string", multiple: true },
       mode: { type: "string" },
       "signing-key": { type: "string" },
+      "data-dir": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -48,6 +51,7 @@ async function main() {
     mode,
     appUrls: [...(values.app ?? []), ...envApps],
     signingKey: values["signing-key"] ?? process.env.INNGEST_SIGNING_KEY,
+    dataDir: values["data-dir"] ?? (process.env.INNGEST_LOCAL_DATA_DIR || undefined),
     logger: {
       info: (message) => {
         if (!values.quiet) console.log(`${stamp()} ${message}`);
@@ -56,7 +60,8 @@ async function main() {
       error: (message) => console.error(`${stamp()} ${message}`),
     },
   });
-  console.log(`${stamp()} [inngest-local] listening on ${engine.url} (${mode} mode)`);
+  const where = engine.dataDir ? `state in ${engine.dataDir}` : "state in memory";
+  console.log(`${stamp()} [inngest-local] listening on ${engine.url} (${mode} mode, ${where})`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -7,10 +7,13 @@ import { ConcurrencyLimiter } from "./concurrency";
 import { EventIntake } from "./event-intake";
 import { EventStore } from "./event-store";
 import { Executor } from "./executor";
+import { type Journal, memoryJournal } from "./journal";
 import { RealtimeHub } from "./realtime-hub";
 import { FunctionRegistry } from "./registry";
+import { restoreState } from "./restore";
 import { createRouter } from "./routes";
 import { type Run, snapshotRun } from "./run-state";
+import { openSqliteJournal } from "./sqlite-journal";
 import type { EngineLogger, EngineMode, LocalEvent, LocalRun, RunStatus } from "./types";
 import { Waits } from "./waits";
 import { WorkTracker } from "./work-tracker";
@@ -40,9 +43,14 @@ export type LocalEngineOptions = {
   realtimeSecret?: string;
   /** Where to log. Default: warnings and errors to the console; `false`: silent. */
   logger?: EngineLogger | false;
-  /** Finished runs kept in memory (oldest dropped first). Default 10000. */
+  /**
+   * Keep the engine's state in `<dataDir>/engine.sqlite` so runs survive a
+   * restart (kill -9 included); one engine per directory. Default: memory only.
+   */
+  dataDir?: string;
+  /** Finished runs kept (oldest dropped first). Default 10000 in memory, 1000 with `dataDir`. */
   maxRuns?: number;
-  /** Events kept in memory (oldest dropped first). Default 50000. */
+  /** Events kept (oldest dropped first). Default 50000 in memory, 10000 with `dataDir`. */
   maxEvents?: number;
 };
 
@@ -56,6 +64,8 @@ export type LocalEngine = {
   readonly port: number;
   readonly mode: EngineMode;
   readonly clock: LocalEngineClock;
+  /** The data directory when the engine is durable. */
+  readonly dataDir?: string;
   close(): Promise<void>;
   /** Resolves when no call, request or queued work is in flight (pending timers allowed). */
   settle(): Promise<void>;
@@ -78,13 +88,38 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
   const logger = resolveLogger(options.logger);
   const tracker = new WorkTracker();
   const settle = () => tracker.idle();
-  const clock =
+  const journal = options.dataDir ? openSqliteJournal(options.dataDir) : undefined;
+  try {
+    return await startEngine(options, { logger, tracker, settle, journal });
+  } catch (err) {
+    journal?.close();
+    throw err;
+  }
+}
+
+async function startEngine(
+  options: LocalEngineOptions,
+  base: {
+    logger: EngineLogger;
+    tracker: WorkTracker;
+    settle: () => Promise<void>;
+    journal: ReturnType<typeof openSqliteJournal> | undefined;
+  },
+): Promise<LocalEngine> {
+  const { logger, tracker, settle } = base;
+  const journal: Journal = base.journal ?? memoryJournal;
+  const durable = base.journal !== undefined;
+  const maxRuns = options.maxRuns ?? (durable ? 1_000 : 10_000);
+  const maxEvents = options.maxEvents ?? (durable ? 10_000 : 50_000);
+  const rawClock =
     options.clock === "manual"
       ? createManualClock(options.startTime ?? Date.now(), settle)
       : createRealClock();
+  // Whatever a timer sets off (a wake-up, a retry, a timeout) commits as one transaction.
+  const clock = durable ? withJournal(rawClock, journal) : rawClock;
   const mode = options.mode ?? "checkpoint";
-  const registry = new FunctionRegistry(logger);
-  const store = new EventStore(options.maxEvents);
+  const registry = new FunctionRegistry(logger, journal);
+  const store = new EventStore(maxEvents, journal);
   const syncDeps = { registry, now: () => clock.now(), signingKey: options.signingKey };
 
   const executor = new Executor({
@@ -100,6 +135,7 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
     onRunStarted: (run) =>
       logger.info(`[inngest-local] run ${run.id} started: ${run.functionId} (${run.event.name})`),
     onRunFinished: (run) => onRunFinished(run),
+    journal,
   });
   const waits = new Waits({
     clock,
@@ -107,9 +143,11 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
     registry,
     executor,
     recordEvent: (p) => store.record(p, clock.now()),
+    linkRun: (event, runId) => store.linkRun(event, runId),
+    journal,
   });
   executor.waits = waits;
-  const intake = new EventIntake({ store, registry, executor, waits, clock, logger });
+  const intake = new EventIntake({ store, registry, executor, waits, clock, logger, journal });
 
   const onRunFinished = (run: Run) => {
     const took = (run.endedAt ?? clock.now()) - run.startedAt;
@@ -119,7 +157,7 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
     );
     waits.onRunFinished(run);
     emitLifecycleEvents(intake, run);
-    pruneFinishedRuns(executor.runs, options.maxRuns ?? 10_000);
+    pruneFinishedRuns(executor.runs, maxRuns, journal);
   };
 
   const realtimeSecret = options.realtimeSecret ?? randomBytes(32).toString("hex");
@@ -136,6 +174,17 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
     server.listen(options.port ?? 8288, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+
+  if (base.journal) {
+    // After listen: resumed calls may checkpoint back to this server at once.
+    const loaded = base.journal.load({ maxRuns, maxEvents, now: clock.now() });
+    const restored = journal.atomic(() =>
+      restoreState(loaded, { registry, store, intake, executor, waits, journal, clock }),
+    );
+    logger.info(
+      `[inngest-local] ${base.journal.file}: ${restored.runs} runs restored, ${restored.resumed} resumed`,
+    );
+  }
   const urlHost = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
 
   const intervalMs = options.resyncIntervalMs ?? 5_000;
@@ -149,6 +198,7 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
     url: `http://${urlHost}:${port}`,
     port,
     mode,
+    dataDir: options.dataDir,
     clock: {
       kind: clock.kind,
       now: () => clock.now(),
@@ -163,6 +213,7 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
       await hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      journal.close();
     },
     settle,
     async drain({ maxTimers = 1_000 } = {}) {
@@ -217,13 +268,24 @@ function emitLifecycleEvents(intake: EventIntake, run: Run) {
   intake.emitInternal({ name: "inngest/function.finished", data: { ...base, ...result } }, run.functionId);
 }
 
-/** Drop the oldest finished runs beyond `max`; running runs always stay. */
-function pruneFinishedRuns(runs: Map<string, Run>, max: number) {
+/** Pruned per finished run at most, so one finish never turns into a long delete. */
+const PRUNE_BATCH = 100;
+
+/** Drop the oldest finished runs beyond `max` from memory and the store; running runs always stay. */
+function pruneFinishedRuns(runs: Map<string, Run>, max: number, journal: Journal) {
   if (runs.size <= max) return;
+  const dropped: string[] = [];
   for (const [id, run] of runs) {
-    if (runs.size <= max) return;
-    if (run.status !== "Running") runs.delete(id);
+    if (runs.size <= max || dropped.length >= PRUNE_BATCH) break;
+    if (run.status === "Running") continue;
+    runs.delete(id);
+    dropped.push(id);
   }
+  if (dropped.length > 0) journal.deleteRuns(dropped);
+}
+
+function withJournal(clock: EngineClock, journal: Journal): EngineClock {
+  return { ...clock, setTimer: (at, fn) => clock.setTimer(at, () => journal.atomic(fn)) };
 }
 
 function resolveLogger(logger: EngineLogger | false | undefined): EngineLogger {

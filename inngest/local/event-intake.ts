@@ -4,6 +4,7 @@ import { DEDUP_WINDOW_MS, type EventStore } from "./event-store";
 import type { Executor } from "./executor";
 import { evaluateExpression, matchesExpression } from "./expression";
 import { HttpError } from "./http-util";
+import type { Journal } from "./journal";
 import { eventNameMatches, type FunctionRegistry, type RegisteredFunction } from "./registry";
 import { isTerminal } from "./run-state";
 import type { EngineLogger, EventPayload, IncomingEvent, LocalEvent } from "./types";
@@ -25,18 +26,30 @@ export class EventIntake {
       waits: Waits;
       clock: EngineClock;
       logger: EngineLogger;
+      journal: Journal;
     },
   ) {}
 
-  /** Accept events as `POST /e/:key` does; returns their internal ids. */
+  /** Restart: the idempotency keys still inside their 24 h window. */
+  loadIdempotencyKeys(keys: [key: string, expiresAt: number][]): void {
+    for (const [key, until] of keys) this.#idempotencyKeys.set(key, until);
+  }
+
+  /**
+   * Accept events as `POST /e/:key` does; returns their internal ids. The
+   * events, their runs and the dedup index are journaled (one transaction)
+   * before this returns, so before the HTTP answer.
+   */
   send(input: unknown, seedHeader?: string): string[] {
     const events = (Array.isArray(input) ? input : [input]).map(toIncoming);
-    return events.map((event, index) => {
-      const seed = seedHeader ? { header: seedHeader, index } : undefined;
-      const { stored, duplicate } = this.d.store.accept(event, this.d.clock.now(), seed);
-      if (!duplicate) this.dispatch(stored);
-      return stored.internalId;
-    });
+    return this.d.journal.atomic(() =>
+      events.map((event, index) => {
+        const seed = seedHeader ? { header: seedHeader, index } : undefined;
+        const { stored, duplicate } = this.d.store.accept(event, this.d.clock.now(), seed);
+        if (!duplicate) this.dispatch(stored);
+        return stored.internalId;
+      }),
+    );
   }
 
   /** Emit an engine-made event (`inngest/function.failed` …); never re-triggers its source. */
@@ -50,7 +63,7 @@ export class EventIntake {
     this.#cancelMatching(event);
     for (const fn of this.d.registry.triggeredBy(event)) {
       if (fn.id === excludeFunctionId || this.#isRepeat(fn, event)) continue;
-      stored.runIds.push(this.d.executor.start(fn, stored.internalId, event).id);
+      this.d.store.linkRun(stored, this.d.executor.start(fn, stored.internalId, event).id);
     }
   }
 
@@ -84,6 +97,7 @@ export class EventIntake {
     const until = this.#idempotencyKeys.get(key);
     if (until !== undefined && until > now) return true;
     this.#idempotencyKeys.set(key, now + DEDUP_WINDOW_MS);
+    this.d.journal.saveIdempotencyKey(key, now + DEDUP_WINDOW_MS, now);
     return false;
   }
 

@@ -1,4 +1,5 @@
 import { seededUlid, ulid } from "./ids";
+import { type Journal, memoryJournal } from "./journal";
 import type { EventPayload, IncomingEvent, LocalEvent } from "./types";
 
 /** Inngest deduplicates events by their `id` for 24 hours. */
@@ -9,15 +10,37 @@ export type AcceptedEvent = { stored: LocalEvent; duplicate: boolean };
 /**
  * Every event the engine received, with id deduplication. Ids the caller
  * sets (`id`) and ids derived from the SDK's retry seed both dedupe, so a
- * retried `send()` starts nothing twice.
+ * retried `send()` starts nothing twice. A duplicate by `id` gets a new
+ * internal id with no runs, as Inngest answers; a retried seed maps to the
+ * same internal id (Inngest derives it from the seed too).
  */
 export class EventStore {
   readonly #byInternalId = new Map<string, LocalEvent>();
   readonly #byUserId = new Map<string, LocalEvent>();
   readonly #order: LocalEvent[] = [];
 
-  /** `maxEvents` bounds memory in long `npm run dev` sessions; the oldest go first. */
-  constructor(private readonly maxEvents = 50_000) {}
+  /** `maxEvents` bounds memory (and the store) in long `npm run dev` sessions; the oldest go first. */
+  constructor(
+    private readonly maxEvents = 50_000,
+    private readonly journal: Journal = memoryJournal,
+  ) {}
+
+  /** Restart: take back the journaled events (oldest first) and rebuild the dedup index. */
+  load(events: LocalEvent[]): void {
+    for (const stored of events) {
+      this.#byInternalId.set(stored.internalId, stored);
+      this.#order.push(stored);
+      if (!stored.deduplicated && stored.payload.id !== stored.internalId) {
+        this.#byUserId.set(stored.payload.id, stored);
+      }
+    }
+  }
+
+  /** Note on a stored event which run it started. */
+  linkRun(stored: LocalEvent, runId: string): void {
+    stored.runIds.push(runId);
+    this.journal.saveEvent(stored);
+  }
 
   accept(event: IncomingEvent, now: number, seed?: { header: string; index: number }): AcceptedEvent {
     const internalId = seed ? seededUlid(seed.header, seed.index) : ulid(now);
@@ -27,15 +50,16 @@ export class EventStore {
     if (event.id) {
       const previous = this.#byUserId.get(event.id);
       if (previous && now - previous.receivedAt < DEDUP_WINDOW_MS) {
-        // Keep a trace of the duplicate for the UI; it starts no run.
-        this.#remember({
+        // Like Inngest: the duplicate gets its own internal id, which starts no run.
+        const trace: LocalEvent = {
           internalId: ulid(now),
           payload: toPayload(event, event.id, now),
           receivedAt: now,
           runIds: [],
           deduplicated: true,
-        });
-        return { stored: previous, duplicate: true };
+        };
+        this.#remember(trace);
+        return { stored: trace, duplicate: true };
       }
     }
 
@@ -66,8 +90,8 @@ export class EventStore {
     return stored;
   }
 
-  get(internalId: string): LocalEvent | undefined {
-    return this.#byInternalId.get(internalId) ?? this.#byUserId.get(internalId);
+  byInternalId(internalId: string): LocalEvent | undefined {
+    return this.#byInternalId.get(internalId);
   }
 
   list(): LocalEvent[] {
@@ -77,12 +101,16 @@ export class EventStore {
   #remember(stored: LocalEvent) {
     this.#byInternalId.set(stored.internalId, stored);
     this.#order.push(stored);
+    this.journal.saveEvent(stored);
+    const dropped: string[] = [];
     while (this.#order.length > this.maxEvents) {
       const oldest = this.#order.shift();
       if (!oldest) break;
+      dropped.push(oldest.internalId);
       this.#byInternalId.delete(oldest.internalId);
       if (this.#byUserId.get(oldest.payload.id) === oldest) this.#byUserId.delete(oldest.payload.id);
     }
+    if (dropped.length > 0) this.journal.deleteEvents(dropped);
   }
 }
 

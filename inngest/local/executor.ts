@@ -1,6 +1,7 @@
 import type { EngineClock } from "./clock";
 import type { ConcurrencyLimiter } from "./concurrency";
 import { ulid } from "./ids";
+import type { Journal, PersistedCall } from "./journal";
 import { LIMITS } from "./limits";
 import type { FunctionRegistry, RegisteredFunction } from "./registry";
 import { buildCallBody, createRun, isTerminal, type Run } from "./run-state";
@@ -23,8 +24,17 @@ import type { WorkTracker } from "./work-tracker";
  * retries with backoff). Sleeps, waits and invokes are handed to `waits`.
  */
 
-/** One queue item: which step to ask for and at which attempt. */
-type Target = { stepId: string; attempt: number; disableImmediate?: boolean; resynced?: boolean };
+/**
+ * One queue item: which step to ask for and at which attempt. `callId` names
+ * its row in the journal, which lives until the answer has been handled.
+ */
+type Target = {
+  stepId: string;
+  attempt: number;
+  disableImmediate?: boolean;
+  resynced?: boolean;
+  callId?: string;
+};
 
 export type WaitStarter = {
   /** Start a Sleep, WaitForEvent or InvokeFunction op; it resolves via `executor.resume`. */
@@ -45,6 +55,7 @@ export type ExecutorOptions = {
   resync: (appUrl: string) => Promise<unknown>;
   onRunStarted: (run: Run) => void;
   onRunFinished: (run: Run) => void;
+  journal: Journal;
 };
 
 const WAIT_OPS = new Set(["Sleep", "WaitForEvent", "InvokeFunction"]);
@@ -58,13 +69,14 @@ export class Executor {
   #stopped = false;
 
   constructor(private readonly o: ExecutorOptions) {
-    this.steps = new StepBook(o.clock, (run, error) => this.finish(run, "Failed", { error }));
+    this.steps = new StepBook(o.clock, o.journal, (run, error) => this.finish(run, "Failed", { error }));
   }
 
   start(fn: RegisteredFunction, eventId: string, event: EventPayload, parent?: Run["parent"]): Run {
     const now = this.o.clock.now();
     const run = createRun({ id: ulid(now), functionId: fn.id, appId: fn.appId, eventId, event, now, parent });
     this.runs.set(run.id, run);
+    this.o.journal.saveRun(run);
     this.o.onRunStarted(run);
     this.#dispatch(run, { stepId: "step", attempt: 0 });
     return run;
@@ -78,8 +90,21 @@ export class Executor {
   cancel(runId: string): boolean {
     const run = this.runs.get(runId);
     if (!run || isTerminal(run.status)) return false;
-    this.finish(run, "Cancelled", { error: { name: "Cancelled", message: "Run was cancelled" } });
+    this.o.journal.atomic(() =>
+      this.finish(run, "Cancelled", { error: { name: "Cancelled", message: "Run was cancelled" } }),
+    );
     return true;
+  }
+
+  /** Restart: re-issue a call the previous engine had scheduled or in flight, at its due time. */
+  restoreCall(run: Run, call: PersistedCall): void {
+    const target = { stepId: call.stepId, attempt: call.attempt, disableImmediate: call.disableImmediate };
+    this.#dispatch(run, { ...target, callId: call.callId }, call.dueAt - this.o.clock.now());
+  }
+
+  /** Restart: a running run with nothing outstanding and no call gets a fresh discovery. */
+  rediscover(run: Run): void {
+    this.#dispatch(run, { stepId: "step", attempt: 0 });
   }
 
   /** A wait resolved outside a call (timer, event, child run): memoize and maybe rediscover. */
@@ -96,11 +121,14 @@ export class Executor {
     if (!run) return 404;
     // 409 tells the SDK its dispatch is stale and stops it running more steps.
     if (isTerminal(run.status) || (queueItemId && !run.activeCalls.has(queueItemId))) return 409;
-    for (const op of ops) {
-      if (op.op !== "StepRun") continue;
-      if (!this.steps.memoize(run, op, { type: "data", data: op.data ?? null })) return 409;
-    }
-    return 200;
+    // Memoized (and journaled) before the SDK hears 200 and moves on.
+    return this.o.journal.atomic(() => {
+      for (const op of ops) {
+        if (op.op !== "StepRun") continue;
+        if (!this.steps.memoize(run, op, { type: "data", data: op.data ?? null })) return 409;
+      }
+      return 200;
+    });
   }
 
   finish(
@@ -117,19 +145,29 @@ export class Executor {
     run.timers.clear();
     run.outstanding.clear();
     run.activeCalls.clear();
+    this.o.journal.finishRun(run);
     this.waits.forget(run);
     this.o.onRunFinished(run);
   }
 
   #dispatch(run: Run, target: Target, delayMs = 0) {
     if (isTerminal(run.status) || this.#stopped) return;
+    const call = { ...target, callId: target.callId ?? ulid(this.o.clock.now()) };
+    this.o.journal.saveCall({
+      callId: call.callId,
+      runId: run.id,
+      stepId: call.stepId,
+      attempt: call.attempt,
+      disableImmediate: call.disableImmediate === true,
+      dueAt: this.o.clock.now() + Math.max(0, delayMs),
+    });
     if (delayMs <= 0) {
-      void this.#execute(run, target);
+      void this.#execute(run, call);
       return;
     }
     const timer = this.o.clock.setTimer(this.o.clock.now() + delayMs, () => {
       run.timers.delete(timer);
-      void this.#execute(run, target);
+      void this.#execute(run, call);
     });
     run.timers.add(timer);
   }
@@ -141,7 +179,7 @@ export class Executor {
       const fn = this.o.registry.get(run.functionId);
       if (!fn) {
         const message = `Function "${run.functionId}" is no longer registered`;
-        return this.finish(run, "Failed", { error: { name: "Error", message } });
+        return this.o.journal.atomic(() => this.finish(run, "Failed", { error: { name: "Error", message } }));
       }
       const release = await this.o.limiter.acquire(concurrencySlots(fn, run, this.o.logger));
       let answer: SdkAnswer;
@@ -162,14 +200,20 @@ export class Executor {
         run.activeCalls.delete(queueItemId);
         release();
       }
-      if (isTerminal(run.status)) return;
-      if (answer.version) run.version = answer.version;
-      await this.#handle(run, fn, target, answer);
+      // Closing: leave the call journaled so the next engine on this store repeats it.
+      if (isTerminal(run.status) || this.#stopped) return;
+      this.o.journal.atomic(() => {
+        if (answer.version && answer.version !== run.version) {
+          run.version = answer.version;
+          this.o.journal.saveRun(run);
+        }
+        if (target.callId) this.o.journal.deleteCall(target.callId);
+        this.#handle(run, fn, target, answer);
+      });
     } catch (err) {
       this.o.logger.error(`[inngest-local] run ${run.id}: ${(err as Error).stack ?? String(err)}`);
-      this.finish(run, "Failed", {
-        error: { name: "Error", message: `Local engine error: ${(err as Error).message}` },
-      });
+      const message = `Local engine error: ${(err as Error).message}`;
+      this.o.journal.atomic(() => this.finish(run, "Failed", { error: { name: "Error", message } }));
     } finally {
       done();
     }
@@ -186,14 +230,22 @@ export class Executor {
     return { body: slim, text: JSON.stringify(slim) };
   }
 
-  async #handle(run: Run, fn: RegisteredFunction, target: Target, answer: SdkAnswer): Promise<void> {
+  /** Synchronous: the caller wraps it in one journal transaction. */
+  #handle(run: Run, fn: RegisteredFunction, target: Target, answer: SdkAnswer) {
     if (answer.kind === "complete") return this.finish(run, "Completed", { output: answer.data });
     if (answer.kind === "ops") return this.#handleOps(run, fn, target, answer.ops, answer.retryAfterMs);
 
     if (answer.unknownFunction && !target.resynced) {
       this.o.logger.warn(`[inngest-local] ${fn.id} unknown to its app; re-syncing ${fn.appUrl}`);
-      await this.o.resync(fn.appUrl).catch(() => undefined);
-      return this.#dispatch(run, { ...target, resynced: true });
+      const done = this.o.tracker.begin();
+      void this.o
+        .resync(fn.appUrl)
+        .catch(() => undefined)
+        .then(() =>
+          this.o.journal.atomic(() => this.#dispatch(run, { ...target, resynced: true, callId: undefined })),
+        )
+        .finally(done);
+      return;
     }
     if (!answer.retriable || target.attempt + 1 >= fn.maxAttempts) {
       return this.finish(run, "Failed", { error: answer.error });
@@ -203,7 +255,11 @@ export class Executor {
 
   #retry(run: Run, target: Target, retryAfterMs: number | undefined) {
     const attempt = target.attempt + 1;
-    this.#dispatch(run, { ...target, attempt, resynced: false }, retryAfterMs ?? this.o.backoff(attempt));
+    this.#dispatch(
+      run,
+      { ...target, attempt, resynced: false, callId: undefined },
+      retryAfterMs ?? this.o.backoff(attempt),
+    );
   }
 
   #handleOps(run: Run, fn: RegisteredFunction, target: Target, ops: OutgoingOp[], retryAfterMs?: number) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { matchesExpression } from "./expression";
 import { functionUuid } from "./ids";
+import { type Journal, memoryJournal } from "./journal";
 import type { EngineLogger, EventPayload } from "./types";
 
 /**
@@ -76,10 +77,17 @@ export class FunctionRegistry {
   readonly #apps = new Map<string, RegisteredApp>();
   readonly #functions = new Map<string, RegisteredFunction>();
 
-  constructor(private readonly logger: EngineLogger) {}
+  constructor(
+    private readonly logger: EngineLogger,
+    private readonly journal: Journal = memoryJournal,
+  ) {}
 
-  /** Replace everything known about `appId` with the synced function list. */
+  /**
+   * Replace everything known about `appId` with the synced function list.
+   * Journaled, so runs of these functions resume after a restart before any re-sync.
+   */
   register(appId: string, appUrl: string, configs: FunctionConfig[], now: number): RegisteredApp {
+    this.journal.saveApp({ appId, url: appUrl, configs, syncedAt: now });
     const previous = this.#apps.get(appId);
     for (const id of previous?.functionIds ?? []) this.#functions.delete(id);
     const functionIds: string[] = [];

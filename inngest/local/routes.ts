@@ -9,7 +9,7 @@ import { handlePublish } from "./publish-route";
 import type { RealtimeHub } from "./realtime-hub";
 import { grantsFromRequest, mintToken } from "./realtime-token";
 import { FunctionConfigListSchema, type FunctionRegistry } from "./registry";
-import { restEvent, restRun } from "./rest-views";
+import { envelope, isUlid, restEvent, restRun } from "./rest-views";
 import { snapshotRun } from "./run-state";
 import type { OutgoingOp } from "./types";
 import type { WorkTracker } from "./work-tracker";
@@ -62,6 +62,22 @@ export function createRouter(d: RouteDeps) {
     if (!run) throw new HttpError(404, `Run ${runId} not found`);
     return run;
   };
+  // As Inngest: 400 for an id that is not a ULID; an unknown run is a 500 on
+  // GET (its trace reader finds no row) and a 404 on DELETE.
+  const ulidParam = (value: string | undefined, what: "run" | "event") => {
+    if (!value || !isUlid(value)) throw new HttpError(400, `Invalid ${what} ID: ${value ?? ""}`);
+    return value.toUpperCase();
+  };
+  const runForApi = (value: string | undefined, unknownStatus: number) => {
+    const runId = ulidParam(value, "run");
+    const run = d.executor.runs.get(runId);
+    if (!run) throw new HttpError(unknownStatus, `Unable to load function run: ${value}`);
+    return run;
+  };
+  const now = () => d.clock.now();
+  /** `WriteCachedResponse`: the envelope plus the max-age Inngest sets on these reads. */
+  const sendCached = (res: ServerResponse, data: unknown, seconds: number) =>
+    sendJson(res, 200, envelope(data, now(), seconds), { "cache-control": `private, max-age=${seconds}` });
 
   const routes: Route[] = [
     route("GET", "/", (_req, res) => sendJson(res, 200, { status: "ok", engine: "inngest-local" })),
@@ -124,33 +140,35 @@ export function createRouter(d: RouteDeps) {
       const runs = [...d.executor.runs.values()]
         .map(snapshotRun)
         .filter((run) => !status || run.status === status);
-      sendJson(res, 200, { data: runs.map(restRun) });
+      sendJson(res, 200, envelope(runs.map(restRun), now()));
     }),
-    route("GET", "/v1/runs/:runId", (_req, res, params) =>
-      sendJson(res, 200, { data: restRun(snapshotRun(runOr404(params.runId ?? ""))) }),
-    ),
+    route("GET", "/v1/runs/:runId", (_req, res, params) => {
+      const run = runForApi(params.runId, 500);
+      sendCached(res, restRun(snapshotRun(run)), 3);
+    }),
     route("DELETE", "/v1/runs/:runId", (_req, res, params) => {
-      const run = runOr404(params.runId ?? "");
+      const run = runForApi(params.runId, 404);
       d.executor.cancel(run.id);
-      sendJson(res, 200, { data: restRun(snapshotRun(run)) });
+      sendJson(res, 200, envelope(restRun(snapshotRun(run)), now()));
     }),
     route("GET", "/v1/events", (_req, res, _params, url) => {
       const name = url.searchParams.get("name");
       const events = d.store.list().filter((event) => !name || event.payload.name === name);
-      sendJson(res, 200, { data: events.map(restEvent) });
+      sendJson(res, 200, envelope(events.map(restEvent), now()));
     }),
     route("GET", "/v1/events/:eventId", (_req, res, params) => {
-      const event = d.store.get(params.eventId ?? "");
-      if (!event) throw new HttpError(404, `Event ${params.eventId} not found`);
-      sendJson(res, 200, { data: restEvent(event) });
+      const event = d.store.byInternalId(ulidParam(params.eventId, "event"));
+      if (!event) throw new HttpError(404, "Event not found");
+      sendCached(res, restEvent(event), 5);
     }),
+    // Keyed by the internal id `POST /e` answered; an unknown event has no runs.
     route("GET", "/v1/events/:eventId/runs", (_req, res, params) => {
-      const event = d.store.get(params.eventId ?? "");
+      const event = d.store.byInternalId(ulidParam(params.eventId, "event"));
       const runs = (event?.runIds ?? []).flatMap((id) => {
         const run = d.executor.runs.get(id);
         return run ? [restRun(snapshotRun(run))] : [];
       });
-      sendJson(res, 200, { data: runs });
+      sendCached(res, runs, 15);
     }),
   ];
 

@@ -1,4 +1,5 @@
 import type { EngineClock } from "./clock";
+import type { Journal } from "./journal";
 import { checkStepLimits } from "./limits";
 import { historyFor, isTerminal, type Run, stepName } from "./run-state";
 import { toSerializedError } from "./sdk-client";
@@ -17,6 +18,7 @@ const WAITING_STATUS: Record<string, StepStatus> = {
 export class StepBook {
   constructor(
     private readonly clock: EngineClock,
+    private readonly journal: Journal,
     private readonly fail: (run: Run, error: SerializedError) => void,
   ) {}
 
@@ -25,7 +27,11 @@ export class StepBook {
     const step = historyFor(run, op, this.clock.now(), WAITING_STATUS[op.op] ?? "Running");
     step.op = op.op === "StepPlanned" ? "StepRun" : op.op;
     run.outstanding.add(op.id);
-    if (op.opts?.parallelMode === "race") run.raceOps.add(op.id);
+    const race = op.opts?.parallelMode === "race";
+    if (race) run.raceOps.add(op.id);
+    this.journal.saveStep(run.id, { stepId: op.id, history: step });
+    // Waits overwrite this with what re-arms them (wake time, event, child run).
+    this.journal.saveOp(run.id, op.id, { kind: "step", race });
   }
 
   /**
@@ -59,6 +65,13 @@ export class StepBook {
     if (isNew) run.stack.push(op.id);
     run.outstanding.delete(op.id);
     run.raceOps.delete(op.id);
+    this.journal.saveStep(run.id, {
+      stepId: op.id,
+      seq: isNew ? run.stack.length - 1 : undefined,
+      memo,
+      history: step,
+    });
+    this.journal.deleteOp(run.id, op.id);
     return true;
   }
 
@@ -68,6 +81,7 @@ export class StepBook {
     step.op = "StepRun";
     step.attempts++;
     step.error = error;
+    this.journal.saveStep(run.id, { stepId: op.id, history: step });
   }
 
   errorOf(op: OutgoingOp): SerializedError {

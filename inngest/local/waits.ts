@@ -2,6 +2,7 @@ import type { EngineClock, TimerHandle } from "./clock";
 import { resolveDeadline } from "./duration";
 import type { Executor, WaitStarter } from "./executor";
 import { matchesExpression } from "./expression";
+import type { Journal, OpDetail } from "./journal";
 import type { FunctionRegistry } from "./registry";
 import { isTerminal, type Run } from "./run-state";
 import type { EngineLogger, EventPayload, LocalEvent, OutgoingOp } from "./types";
@@ -21,6 +22,9 @@ export type WaitsDeps = {
   executor: Executor;
   /** Store the `inngest/function.invoked` event that starts a child run. */
   recordEvent: (payload: Omit<EventPayload, "id" | "ts">) => LocalEvent;
+  /** Note on the stored event which run it started. */
+  linkRun: (event: LocalEvent, runId: string) => void;
+  journal: Journal;
 };
 
 export class Waits implements WaitStarter {
@@ -52,6 +56,23 @@ export class Waits implements WaitStarter {
     }
   }
 
+  /**
+   * Restart: re-arm an op the previous engine journaled, at its stored
+   * absolute time (a past-due timer fires at once). Returns the child run id
+   * of an invoke so the caller can resume parents whose child already ended.
+   */
+  restore(run: Run, stepId: string, detail: OpDetail): string | undefined {
+    if (detail.kind === "sleep") {
+      this.#timer(run, detail.at, () => this.d.executor.resume(run, stepId, { type: "data", data: null }));
+    } else if (detail.kind === "wait") {
+      this.#addWaiter(run, stepId, detail.event, detail.if, detail.at);
+    } else if (detail.kind === "invoke") {
+      if (detail.at !== undefined) this.#armInvokeTimeout(run, stepId, detail.at);
+      return detail.childRunId;
+    }
+    return undefined;
+  }
+
   /** A run ended: hand its result to the parent's `step.invoke`. */
   onRunFinished(child: Run): void {
     if (!child.parent) return;
@@ -79,6 +100,7 @@ export class Waits implements WaitStarter {
       const message = `step.sleep "${op.userland?.id ?? op.id}": cannot read duration ${JSON.stringify(spec)}`;
       return this.d.executor.finish(run, "Failed", { error: { name: "Error", message } });
     }
+    this.d.journal.saveOp(run.id, op.id, { kind: "sleep", at, race: run.raceOps.has(op.id) });
     this.#timer(run, at, () => this.d.executor.resume(run, op.id, { type: "data", data: null }));
   }
 
@@ -89,17 +111,19 @@ export class Waits implements WaitStarter {
       const message = `step.waitForEvent "${op.userland?.id ?? op.id}" names no event`;
       return this.d.executor.finish(run, "Failed", { error: { name: "Error", message } });
     }
-    const waiter: Waiter = {
-      runId: run.id,
-      stepId: op.id,
-      event,
-      condition: typeof opts.if === "string" ? opts.if : undefined,
-    };
+    const condition = typeof opts.if === "string" ? opts.if : undefined;
     const at = resolveDeadline(opts.timeout, this.d.clock.now());
+    const race = run.raceOps.has(op.id);
+    this.d.journal.saveOp(run.id, op.id, { kind: "wait", event, if: condition, at, race });
+    this.#addWaiter(run, op.id, event, condition, at);
+  }
+
+  #addWaiter(run: Run, stepId: string, event: string, condition: string | undefined, at: number | undefined) {
+    const waiter: Waiter = { runId: run.id, stepId, event, condition };
     if (at !== undefined) {
       waiter.timer = this.#timer(run, at, () => {
         this.#waiters = this.#waiters.filter((other) => other !== waiter);
-        this.d.executor.resume(run, op.id, { type: "data", data: null });
+        this.d.executor.resume(run, stepId, { type: "data", data: null });
       });
     }
     this.#waiters.push(waiter);
@@ -130,22 +154,29 @@ export class Waits implements WaitStarter {
       ...(payload.v === undefined ? {} : { v: payload.v }),
     });
     const at = resolveDeadline(opts.timeout, this.d.clock.now());
-    if (at !== undefined) {
-      const message = "Timed out waiting for invoked function to complete";
-      const timer = this.#timer(run, at, () => {
-        this.#invokeTimers.delete(`${run.id}/${op.id}`);
-        this.d.executor.resume(run, op.id, {
-          type: "error",
-          error: { name: "InngestInvokeTimeoutError", message },
-        });
-      });
-      this.#invokeTimers.set(`${run.id}/${op.id}`, timer);
-    }
+    if (at !== undefined) this.#armInvokeTimeout(run, op.id, at);
     const child = this.d.executor.start(fn, stored.internalId, stored.payload, {
       runId: run.id,
       stepId: op.id,
     });
-    stored.runIds.push(child.id);
+    this.d.linkRun(stored, child.id);
+    // Journaled unless the child already finished (and resumed this op) synchronously.
+    if (run.outstanding.has(op.id)) {
+      const race = run.raceOps.has(op.id);
+      this.d.journal.saveOp(run.id, op.id, { kind: "invoke", childRunId: child.id, at, race });
+    }
+  }
+
+  #armInvokeTimeout(run: Run, stepId: string, at: number) {
+    const message = "Timed out waiting for invoked function to complete";
+    const timer = this.#timer(run, at, () => {
+      this.#invokeTimers.delete(`${run.id}/${stepId}`);
+      this.d.executor.resume(run, stepId, {
+        type: "error",
+        error: { name: "InngestInvokeTimeoutError", message },
+      });
+    });
+    this.#invokeTimers.set(`${run.id}/${stepId}`, timer);
   }
 
   #matches(condition: string, original: EventPayload, incoming: EventPayload): boolean {

@@ -66,13 +66,13 @@ describe.each(MODES)("sequential steps (%s mode)", (mode) => {
     await h.engine.settle();
 
     const byEvent = (await (await fetch(`${h.engine.url}/v1/events/${ids[0]}/runs`)).json()) as {
-      data: { run_id: string; status: string; output: unknown; function_id: string }[];
+      data: { run_id: string; status: string; output: unknown; function_slug: string }[];
     };
     expect(byEvent.data).toHaveLength(1);
     expect(byEvent.data[0]).toMatchObject({
       status: "Completed",
       output: "done",
-      function_id: "conformance-rest",
+      function_slug: "conformance-rest",
     });
 
     const runId = byEvent.data[0]?.run_id;
@@ -82,7 +82,7 @@ describe.each(MODES)("sequential steps (%s mode)", (mode) => {
     expect(single.data.run_id).toBe(runId);
     expect(single.data.steps).toMatchObject([{ name: "only", attempts: 1 }]);
 
-    expect((await fetch(`${h.engine.url}/v1/runs/nope`)).status).toBe(404);
+    expect((await fetch(`${h.engine.url}/v1/runs/nope`)).status).toBe(400);
     expect((await fetch(`${h.engine.url}/health`)).status).toBe(200);
   });
 
