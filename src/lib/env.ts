@@ -139,6 +139,8 @@ const EnvSchema = z
      * user). Set by `npm start` for trying a build locally; refused on Vercel.
      */
     STEPWISE_EMBEDDED: booleanish.default(false),
+    /** Set by `npm run dev`/`npm start`: the app exits when that launcher is gone (see watch-launcher.ts). */
+    STEPWISE_LAUNCHER_PID: z.coerce.number().int().positive().optional(),
     VERCEL: z.string().optional(),
     /** Set by Next while it builds; secrets are checked when the server starts, not at build time. */
     NEXT_PHASE: z.string().optional(),

@@ -189,12 +189,12 @@ describe("reconciler and retention", () => {
     expect(second?.output).toMatchObject({ skipped: "claimed" });
     expect(await runEvents(runId)).toHaveLength(before.length);
 
-    const decided = await stack().api("POST", `/api/runs/${runId}/approvals/ask`, { decision: "approved" });
+    const decided = await stack().api("POST", `/api/runs/${runId}/approvals/ask`, { decision: "approve" });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     await stack().engine.settle();
     const run = await getRun(runId);
     expect(run.status).toBe("succeeded");
-    expect(run.output).toBe("decided approved");
+    expect(run.output).toEqual({ text: "decided approved" });
     const statuses = (await runEvents(runId))
       .filter((e) => e.type === "run.status")
       .map((e) => e.data.status);
