@@ -1,12 +1,11 @@
 import { connection } from "next/server";
-import { getDb } from "@/server/db/client";
-import { listWorkflows } from "@/server/workflows/queries";
-import { callerOrSignIn } from "./caller-or-sign-in";
+import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
+import { loadHomePage } from "@/server/pages/load-home-page";
 
 export default async function HomePage() {
   await connection();
   const caller = await callerOrSignIn();
-  const workflows = await listWorkflows(await getDb(), caller.workspaceId, 50);
+  const { workflows } = await loadHomePage(caller);
   return (
     <main>
       <h1>Stepwise</h1>

@@ -15,7 +15,10 @@ function sourceFiles(dir: string): string[] {
 
 /** Every module specifier a file imports, statically or dynamically, resolved to a repo path when relative. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(path.join(ROOT, file), "utf8");
+  return importsIn(file, readFileSync(path.join(ROOT, file), "utf8"));
+}
+
+function importsIn(file: string, text: string): string[] {
   const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map(
     (m) => m[1] ?? "",
   );
@@ -25,6 +28,9 @@ function importsOf(file: string): string[] {
     return spec;
   });
 }
+
+/** The database layer and every driver: src/app reaches them only through a use-case. */
+const APP_DATABASE_IMPORTS = /^(drizzle-orm|pg$|pg\/|@electric-sql\/|@neondatabase\/|src\/server\/db(\/|$))/;
 
 type Rule = { files: (file: string) => boolean; forbidden: RegExp; why: string };
 
@@ -46,10 +52,14 @@ const RULES: Rule[] = [
     why: "use-cases do not import pages, routes or Inngest functions",
   },
   {
+    files: (f) => f.startsWith("src/app/"),
+    forbidden: APP_DATABASE_IMPORTS,
+    why: "pages and route handlers read and write through src/server use-cases, never the database",
+  },
+  {
     files: (f) => f.startsWith("src/app/api/") && !f.startsWith("src/app/api/inngest/"),
-    forbidden:
-      /^(drizzle-orm|pg$|@electric-sql\/|@neondatabase\/|src\/server\/db|inngest\/functions|inngest\/local)/,
-    why: "route handlers go through src/server use-cases, never the database or functions directly",
+    forbidden: /^(inngest\/functions|inngest\/local)/,
+    why: "route handlers go through src/server use-cases, never Inngest functions directly",
   },
   {
     files: (f) => f.startsWith("inngest/functions/"),
@@ -80,6 +90,38 @@ describe("import boundaries", () => {
       expect(violations).toEqual([]);
     });
   }
+
+  it("the src/app database rule catches every way of importing the database", () => {
+    const page = path.join("src", "app", "runs", "[runId]", "page.tsx");
+    const offending = [
+      'import { getDb } from "@/server/db/client";',
+      'import type { Run } from "@/server/db/schema";',
+      'import { runs } from "../../../server/db/schema/runs";',
+      'import * as db from "@/server/db";',
+      'const { getDb } = await import("@/server/db/client");',
+      'import { eq } from "drizzle-orm";',
+      'import { pgTable } from "drizzle-orm/pg-core";',
+      'import { PGlite } from "@electric-sql/pglite";',
+      'import { Pool } from "pg";',
+    ];
+    for (const line of offending) {
+      expect(
+        importsIn(page, line).some((target) => APP_DATABASE_IMPORTS.test(target)),
+        line,
+      ).toBe(true);
+    }
+    const allowed = [
+      'import { loadRunPage } from "@/server/pages/load-run-page";',
+      'import { sessionRoute } from "@/server/http/route";',
+      'import { dbg } from "@/server/dbg-tools";',
+    ];
+    for (const line of allowed) {
+      expect(
+        importsIn(page, line).some((target) => APP_DATABASE_IMPORTS.test(target)),
+        line,
+      ).toBe(false);
+    }
+  });
 
   it("only the env module reads process.env (the local engine and Next's runtime switch aside)", () => {
     const allowed = [path.join("src", "lib", "env.ts"), path.join("src", "instrumentation.ts")];

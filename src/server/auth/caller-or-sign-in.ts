@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
-import type { Caller } from "@/server/auth/caller";
-import { resolveSessionCaller } from "@/server/auth/resolve-session-caller";
+import type { Caller } from "./caller";
+import { resolveSessionCaller } from "./resolve-session-caller";
 
 /** For pages: people without a session go to Clerk's sign-in; the local user never needs one. */
 export async function callerOrSignIn(): Promise<Caller> {

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { getEnv } from "@/lib/env";
+import { DATABASE_SHUT_DOWN } from "./database-unavailable";
 import { chooseDriver, type DriverChoice, migrationsFolder } from "./drivers";
 import { lockDataDir } from "./pglite-lock";
 import { queryLogger } from "./query-observer";
@@ -103,7 +104,7 @@ async function connectPglite(dataDir: string | "memory"): Promise<Connection> {
  * instrumentation (and re-evaluates it on hot reload), and each copy must share
  * one pool, and above all one PGlite instance per data directory.
  */
-type Handle = { connection?: Promise<Connection>; closing?: Promise<void> };
+type Handle = { connection?: Promise<Connection>; closing?: Promise<void>; shutDown?: boolean };
 const HANDLE_KEY = Symbol.for("stepwise.database");
 
 function handle(): Handle {
@@ -119,6 +120,8 @@ export async function getDb(): Promise<Database> {
 
 export async function getConnection(): Promise<Connection> {
   const current = handle();
+  // Work still arriving while the process exits must not reopen (and leave unclosed) the database.
+  if (current.shutDown) throw new Error(DATABASE_SHUT_DOWN);
   // A close in progress finishes first, so a reopen never overlaps the old PGlite instance.
   if (current.closing) await current.closing;
   if (!current.connection) {
@@ -134,6 +137,12 @@ export async function getConnection(): Promise<Connection> {
     });
   }
   return current.connection;
+}
+
+/** Closes the database for good: the process is exiting. Later getDb() calls fail (503 for a request). */
+export function shutdownDb(): Promise<void> {
+  handle().shutDown = true;
+  return closeDb();
 }
 
 /** Closes the handle (idempotent; concurrent callers share one close). The next getDb() reopens. */

@@ -28,6 +28,9 @@ const SERVER_STATES = new Set([
   "53300", // too_many_connections
 ]);
 
+/** What getDb() throws once the process has started to exit. */
+export const DATABASE_SHUT_DOWN = "The database is closed: the server is shutting down";
+
 /**
  * Errors the drivers raise without a code. Matched exactly (anchored), so a
  * message that merely quotes one of these words is not an outage.
@@ -64,5 +67,6 @@ function looksUnavailable(error: object): boolean {
     if (NETWORK_CODES.has(code) || SERVER_STATES.has(code)) return true;
     if (/^08[0-9A-Z]{3}$/.test(code)) return true;
   }
-  return typeof message === "string" && DRIVER_MESSAGES.some((pattern) => pattern.test(message));
+  if (typeof message !== "string") return false;
+  return message === DATABASE_SHUT_DOWN || DRIVER_MESSAGES.some((pattern) => pattern.test(message));
 }

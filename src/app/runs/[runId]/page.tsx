@@ -1,11 +1,7 @@
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { AppError } from "@/lib/errors";
-import { getDb } from "@/server/db/client";
-import { RunIdSchema } from "@/server/runs/contracts";
-import { getRunOrThrow, listRunEvents } from "@/server/runs/queries";
-import { toRunEventMessage } from "@/server/runs/run-event-message";
-import { callerOrSignIn } from "../../caller-or-sign-in";
+import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
+import { loadRunPage } from "@/server/pages/load-run-page";
 import { RunEventLog } from "./run-event-log";
 
 /** A run and its event log; the log follows the run live (Inngest realtime in the browser). */
@@ -13,14 +9,10 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   await connection();
   const { runId } = await params;
   const caller = await callerOrSignIn();
-  if (!RunIdSchema.safeParse(runId).success) notFound();
-  const db = await getDb();
-  const run = await getRunOrThrow(db, caller.workspaceId, runId).catch((error: unknown) => {
-    // Another workspace's run is not found, exactly like one that does not exist.
-    if (error instanceof AppError && error.code === "not_found") notFound();
-    throw error;
-  });
-  const events = (await listRunEvents(db, caller.workspaceId, runId)).map(toRunEventMessage);
+  const page = await loadRunPage(caller, runId);
+  // Another workspace's run is not found, exactly like one that does not exist.
+  if (!page) notFound();
+  const { run, events } = page;
   return (
     <main>
       <h1>
