@@ -99,12 +99,17 @@ process.once("exit", () => {
   }
 });
 
-/** `next dev` rewrites next-env.d.ts for its dist dir; the developer's copy is put back afterwards. */
+/**
+ * `next dev` rewrites next-env.d.ts to point at its dist dir. Put back what was
+ * there before, but only while the file is still ours: someone else's `next dev`
+ * may have written it since.
+ */
 const NEXT_ENV_FILE = path.join(ROOT, "next-env.d.ts");
-const savedNextEnv = existsSync(NEXT_ENV_FILE) ? readFileSync(NEXT_ENV_FILE, "utf8") : undefined;
-function restoreNextEnv(): void {
-  if (savedNextEnv === undefined) rmSync(NEXT_ENV_FILE, { force: true });
-  else writeFileSync(NEXT_ENV_FILE, savedNextEnv);
+const readNextEnv = () => (existsSync(NEXT_ENV_FILE) ? readFileSync(NEXT_ENV_FILE, "utf8") : undefined);
+function restoreNextEnv(before: string | undefined): void {
+  if (!readNextEnv()?.includes(`./${TEST_DIST_DIR}/dev/`)) return;
+  if (before === undefined) rmSync(NEXT_ENV_FILE, { force: true });
+  else writeFileSync(NEXT_ENV_FILE, before);
 }
 
 function launcherEnv(
@@ -140,6 +145,7 @@ export async function launch(options: LauncherOptions): Promise<Launcher> {
   const port = options.port ?? (await freePort());
   const enginePort = options.enginePort ?? (await freePort());
   const cronSecret = options.env?.CRON_SECRET ?? `cron-${randomBytes(12).toString("hex")}`;
+  const nextEnvBefore = readNextEnv();
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", LAUNCHER, options.command], {
     cwd: ROOT,
     env: launcherEnv(options, port, enginePort, cronSecret),
@@ -217,7 +223,7 @@ export async function launch(options: LauncherOptions): Promise<Launcher> {
       }
       await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
       running.delete(launcher);
-      if (options.command === "dev") restoreNextEnv();
+      if (options.command === "dev") restoreNextEnv(nextEnvBefore);
     },
     api,
   };
