@@ -3,6 +3,7 @@
  * The unmodified SDK talks to it over HTTP; see README.md next to this file.
  */
 export type { SyncResult } from "./app-sync";
+export { DataDirLockedError } from "./data-dir-lock";
 export {
   createLocalEngine,
   defaultRetryBackoff,
