@@ -222,6 +222,7 @@ describe("Ctrl-C during npm run dev, then npm run dev again", () => {
     // A run in flight on the first app while the second tries to start: it must not be disturbed.
     const inFlight = await startRun(first, workflowId, { tag: "during-second" });
     const holders = first.members();
+    const workflowsBefore = await first.api("GET", "/api/workflows");
 
     // `npm start` next to a running `npm run dev`, same checkout, so same data directories.
     const second = await launch({ command: "start", dirs, env: ENV });
@@ -241,6 +242,8 @@ describe("Ctrl-C during npm run dev, then npm run dev again", () => {
       holders.some((pid) => output.includes(String(pid))),
       `names a PID of the first app (${holders.join(", ")})`,
     ).toBe(true);
+    // Refused means nothing of it stays behind holding a port or a file.
+    expect(await second.waitForGroupGone(10_000), "the refused app left no process").toBe(true);
 
     // The same with only the database shared (its own engine store): the database lock refuses it.
     const dbOnlyDirs = { ...dirs, engine: `${dirs.engine}-second` };
@@ -262,6 +265,7 @@ describe("Ctrl-C during npm run dev, then npm run dev again", () => {
     // The first app goes on as if nothing happened.
     const health = await first.api("GET", "/api/health");
     expect(health.status).toBe(200);
+    expect((await first.api("GET", "/api/workflows")).body).toEqual(workflowsBefore.body);
     const done = await waitForRuns(
       first,
       [inFlight.runId],

@@ -31,7 +31,14 @@ export type CountingServer = {
   close: () => Promise<void>;
 };
 
-export type SinkRequest = { method: string; path: string; idempotencyKey: string | null };
+export type SinkRequest = {
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  arrivedAt: number;
+  /** When the answer was written (Date.now()); null while the caller still waits for it. */
+  answeredAt: number | null;
+};
 export type SinkEffect = { effectId: number; path: string; idempotencyKey: string | null; hits: number };
 
 const MAX_DELAY_MS = 30_000;
@@ -51,7 +58,17 @@ export async function startCountingServer(): Promise<CountingServer> {
     counts.set(url.pathname, hits);
     const idempotencyKey = req.headers["idempotency-key"];
     const key = typeof idempotencyKey === "string" ? idempotencyKey : null;
-    requests.push({ method: req.method ?? "GET", path: url.pathname, idempotencyKey: key });
+    const request: SinkRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      idempotencyKey: key,
+      arrivedAt: Date.now(),
+      answeredAt: null,
+    };
+    requests.push(request);
+    res.once("finish", () => {
+      request.answeredAt = Date.now();
+    });
     const [, kind, arg] = url.pathname.split("/");
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
