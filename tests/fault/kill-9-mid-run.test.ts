@@ -23,7 +23,9 @@ import {
  * (engine and Next together, as a crash or an OOM kill does), and `npm start`
  * again on the same data directories. Everything is observed the way a user
  * would: through the app's HTTP API and a sink that stands for the outside
- * world the workflows call.
+ * world the workflows call. Then `kill -9` of the launcher alone, which leaves
+ * Next orphaned: it has to notice and stop, or the next start finds the
+ * database locked and the port taken.
  */
 
 const RUNS_WITH_DELAY = 16;
@@ -86,6 +88,7 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
   let sink: CountingServer | undefined;
   let dirs: DataDirs | undefined;
   const apps: Launcher[] = [];
+  let delayWorkflowId: string | undefined;
 
   afterAll(async () => {
     for (const app of apps) await app.stop();
@@ -100,6 +103,7 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
     apps.push(first);
 
     const delayWf = await createWorkflow(first, "fault: delay", delayGraph(sink.url));
+    delayWorkflowId = delayWf;
     const approvalWf = await createWorkflow(first, "fault: approval", approvalGraph(sink.url));
 
     // Slow first calls of different lengths, so the kill finds runs inside an HTTP call,
@@ -213,4 +217,37 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
     expect(problems).toEqual([]);
     expect(sink.effects).toHaveLength(httpSteps);
   }, 240_000);
+
+  it("kill -9 of the launcher alone: the app stops by itself, and the next start resumes the run", async () => {
+    const current = apps.at(-1);
+    if (!current || current.hasExited() || !dirs || !sink || !delayWorkflowId) {
+      throw new Error("the first test did not leave an app running");
+    }
+    const run = await startRun(current, delayWorkflowId, { tag: "solo", ms: 100 });
+    await waitForRuns(
+      current,
+      [run.runId],
+      (r) => r.steps.some((s) => s.nodeId === "charge" && s.status === "succeeded"),
+      "the run's first call",
+      30_000,
+    );
+
+    // Only the launcher dies (the engine with it); Next is left running on its own and must
+    // notice, then stop the orderly way so its database lock and port are free again.
+    const killedAt = Date.now();
+    current.signalLauncher("SIGKILL");
+    const gone = await current.waitForGroupGone(20_000);
+    console.log(
+      `[kill-9 launcher] Next ${gone ? `gone ${Date.now() - killedAt} ms after` : "still alive 20 s after"} its launcher`,
+    );
+    expect(gone, "the Next server stopped after its launcher died").toBe(true);
+    expect(current.output()).not.toMatch(/Aborted\(\)|RuntimeError/);
+
+    const next = await restartLauncher(current, { command: "start", dirs, env: ENV });
+    apps.push(next);
+    const done = await waitForRuns(next, [run.runId], (r) => isTerminal(r.status), "the run to end", 60_000);
+    expect(done.get(run.runId)?.status).toBe("succeeded");
+    expect(sink.hits("/effect/solo/charge")).toBe(1);
+    expect(sink.hits("/effect/solo/notify")).toBe(1);
+  }, 120_000);
 });
