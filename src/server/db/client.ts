@@ -29,14 +29,26 @@ function poolConfig(url: string, options: PoolOptions) {
   };
 }
 
-/** An idle client whose server went away emits 'error' on the pool; unhandled, that kills the process. */
-function logIdleClientErrors(pool: { on: (event: "error", listener: (error: Error) => void) => unknown }) {
-  pool.on("error", (error) => {
+type ErrorEmitter = { on: (event: "error", listener: (error: Error) => void) => unknown };
+type PoolEvents = ErrorEmitter & {
+  on: (event: "connect", listener: (client: ErrorEmitter) => void) => unknown;
+};
+
+/**
+ * A connection that dies emits 'error': on the pool while idle, on the client
+ * itself while checked out (mid-transaction, between statements). Unhandled,
+ * either one kills the process; the query in flight fails on its own, and the
+ * pool drops the broken client when it is released.
+ */
+function survivePoolErrors(pool: PoolEvents) {
+  const onError = (error: Error) => {
     // Loaded here, not at the top: the logger reads the configuration as it loads.
     void import("@/lib/logger").then(({ logger }) =>
-      logger.warn({ err: error }, "database: an idle connection failed"),
+      logger.warn({ err: error }, "database: a connection failed"),
     );
-  });
+  };
+  pool.on("error", onError);
+  pool.on("connect", (client) => client.on("error", onError));
 }
 
 async function connect(choice: DriverChoice, options: PoolOptions): Promise<Connection> {
@@ -47,7 +59,7 @@ async function connect(choice: DriverChoice, options: PoolOptions): Promise<Conn
       const { Pool } = await import("pg");
       const { drizzle } = await import("drizzle-orm/node-postgres");
       const pool = new Pool(poolConfig(choice.url, options));
-      logIdleClientErrors(pool);
+      survivePoolErrors(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "pg", close: () => pool.end() };
     }
@@ -58,7 +70,7 @@ async function connect(choice: DriverChoice, options: PoolOptions): Promise<Conn
       // Node 20 has no global WebSocket; Neon's pooled driver speaks Postgres over one.
       neonConfig.webSocketConstructor = WebSocket;
       const pool = new Pool(poolConfig(choice.url, options));
-      logIdleClientErrors(pool);
+      survivePoolErrors(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "neon", close: () => pool.end() };
     }
