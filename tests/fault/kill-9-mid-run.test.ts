@@ -50,12 +50,12 @@ function effect(sinkUrl: string, id: string, delayMs: string) {
   });
 }
 
-/** call (slow) ─► wait 4 s ─► call again ─► join */
+/** call (slow) ─► wait 6 s ─► call again ─► join */
 function delayGraph(sinkUrl: string) {
   return {
     nodes: [
       effect(sinkUrl, "charge", "{{ input.ms }}"),
-      node("wait", "delay", { duration: "4s" }),
+      node("wait", "delay", { duration: "6s" }),
       effect(sinkUrl, "notify", "200"),
       node("join", "transform", {
         expression: '{ "charge": nodes.charge.body.effectId, "notify": nodes.notify.body.effectId }',
@@ -109,6 +109,7 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
     // Slow first calls of different lengths, so the kill finds runs inside an HTTP call,
     // inside a sleep and waiting for a person, all at once.
     const started: Started[] = [];
+    const startingAt = Date.now();
     for (let i = 0; i < RUNS_WITH_DELAY + RUNS_WITH_APPROVAL; i++) {
       const kind = i % 5 === 4 ? "approval" : "delay";
       const tag = `r${i}`;
@@ -133,7 +134,8 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
     expect(await first.waitForGroupGone(10_000), "every process of the group died").toBe(true);
     const live = beforeKill.filter((run) => !isTerminal(run.status));
     console.log(
-      `[kill-9] at the kill: ${statusSummary(beforeKill)}; sink requests so far: ${hitsBeforeKill}`,
+      `[kill-9] kill ${killedAt - startingAt} ms after the first start; at the kill: ` +
+        `${statusSummary(beforeKill)}; sink requests so far: ${hitsBeforeKill}`,
     );
     // The test proves something only if the kill caught runs in flight.
     expect(live.length, statusSummary(beforeKill)).toBeGreaterThanOrEqual(15);
