@@ -25,6 +25,8 @@ export async function registerNode(): Promise<void> {
       error: (message, error) => logger.error({ err: error }, message),
     },
   });
+  const { exitWithLauncher } = await import("./server/lifecycle/watch-launcher");
+  exitWithLauncher(env.STEPWISE_LAUNCHER_PID);
   const { chooseDriver } = await import("./server/db/drivers");
   const driver = chooseDriver(env);
   if (driver.driver === "pglite") {
