@@ -24,6 +24,10 @@ const LAUNCHER = path.join("inngest", "local", "with-app.ts");
 const STOP_TIMEOUT_MS = 10_000;
 const MAX_OUTPUT_CHARS = 400_000;
 
+/** What this process started and must not leave behind (see killAll). */
+const running = new Set<Launcher>();
+const tempRoots = new Set<string>();
+
 export type LauncherCommand = "start" | "dev";
 
 /** A PGlite directory and an engine store directory under one temp root. */
@@ -35,11 +39,16 @@ export type DataDirs = { root: string; pglite: string; engine: string; remove: (
  */
 export function createDataDirs(options: { pgliteTemplate?: string } = {}): DataDirs {
   const root = mkdtempSync(path.join(os.tmpdir(), "stepwise-fault-"));
+  tempRoots.add(root);
   const pglite = path.join(root, "pglite");
   const engine = path.join(root, "engine");
   if (options.pgliteTemplate) cpSync(options.pgliteTemplate, pglite, { recursive: true });
   else mkdirSync(pglite, { recursive: true });
-  return { root, pglite, engine, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const remove = () => {
+    rmSync(root, { recursive: true, force: true });
+    tempRoots.delete(root);
+  };
+  return { root, pglite, engine, remove };
 }
 
 export type LauncherOptions = {
@@ -88,16 +97,23 @@ export type Launcher = {
   ) => Promise<ApiResult<T>>;
 };
 
-const running = new Set<Launcher>();
-
-// Launchers are detached, so nothing ends them with this process unless it does.
+// Launchers are detached, so nothing ends them with this process unless it does: on
+// exit, and on the signals that would end it anyway (which skip "exit").
 // SIGCONT first: a group frozen by a failed test must not outlive it.
-process.once("exit", () => {
+function killAll(): void {
   for (const launcher of running) {
     signalGroup(launcher.pid, "SIGCONT");
     signalGroup(launcher.pid, "SIGKILL");
   }
-});
+  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
+}
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 /**
  * `next dev` rewrites next-env.d.ts to point at its dist dir. Put back what was
