@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
+import { isProcessAlive } from "@/lib/process-alive";
 
 /**
  * PGlite has no lock of its own, and two instances on one data directory corrupt
@@ -107,13 +108,7 @@ function isAlive(pid: number): boolean {
   // Our own PID in a lock we do not hold is a leftover of an earlier process that had the same PID
   // (containers reuse low PIDs after a restart).
   if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return isProcessAlive(pid);
 }
 
 const TAKEOVER_ABANDONED_MS = 10_000;

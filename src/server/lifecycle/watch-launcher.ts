@@ -1,3 +1,5 @@
+import { isProcessAlive } from "@/lib/process-alive";
+
 /**
  * `npm run dev` / `npm start` run the app under a launcher that also runs the
  * local engine. If the launcher dies without a word (`kill -9`), the app must not
@@ -8,19 +10,9 @@
 export function exitWithLauncher(launcherPid: number | undefined, intervalMs = 1_000): void {
   if (!launcherPid || launcherPid === process.pid) return;
   const timer = setInterval(() => {
-    if (isAlive(launcherPid)) return;
+    if (isProcessAlive(launcherPid)) return;
     clearInterval(timer);
     process.kill(process.pid, "SIGTERM");
   }, intervalMs);
   timer.unref();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else; only ESRCH means gone.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
