@@ -72,6 +72,11 @@ describe("a frozen engine (SIGSTOP of the launcher) under npm start", () => {
     const queuedWhileFrozen: string[] = [];
     launcher.signalLauncher("SIGSTOP");
     try {
+      // The stop is delivered asynchronously: a busy process shows "R" for a moment first.
+      const stoppedBy = Date.now() + 5_000;
+      while (processState(launcher.pid) !== "T" && Date.now() < stoppedBy) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       expect(processState(launcher.pid)).toBe("T");
       for (let i = 0; i < RUNS_WHILE_FROZEN; i++) {
         frozen.push(await startRun(launcher, workflowId, { tag: `frozen-${i}` }));
