@@ -8,6 +8,7 @@ import {
   restartLauncher,
   startLauncher,
 } from "../helpers/embedded-app";
+import { groupMembers } from "../helpers/process-group";
 import type { RunBody } from "../helpers/run-helpers";
 import {
   createWorkflow,
@@ -145,11 +146,16 @@ describe("kill -9 of the app's process group with 20 runs in flight (npm start)"
     const hitsBeforeKill = sink.requests.length;
     const killedAt = Date.now();
     first.signalGroup("SIGKILL");
-    expect(await first.waitForGroupGone(10_000), "every process of the group died").toBe(true);
+    // Restart as soon as everything is dead, as a supervisor would: the killed processes may
+    // still be unreaped zombies holding their PIDs, which the locks must not mistake for owners.
+    expect(await first.waitForGroupGone(10_000, { live: true }), "every process of the group died").toBe(
+      true,
+    );
+    const unreaped = groupMembers(first.pid).length;
     const live = beforeKill.filter((run) => !isTerminal(run.status));
     console.log(
       `[kill-9] kill ${killedAt - startingAt} ms after the first start; at the kill: ` +
-        `${statusSummary(beforeKill)}; sink requests so far: ${hitsBeforeKill}`,
+        `${statusSummary(beforeKill)}; sink requests so far: ${hitsBeforeKill}; zombies at the restart: ${unreaped}`,
     );
     // The test proves something only if the kill caught runs in flight and approvals pending.
     expect(live.length, statusSummary(beforeKill)).toBeGreaterThanOrEqual(15);

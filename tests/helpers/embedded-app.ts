@@ -85,8 +85,8 @@ export type Launcher = {
   signalLauncher: (signal: NodeJS.Signals) => void;
   /** Live processes of the group. */
   members: () => number[];
-  /** Resolves true once no process of the group is left. */
-  waitForGroupGone: (timeoutMs: number) => Promise<boolean>;
+  /** Resolves true once no process of the group is left (with `live`: none alive, zombies aside). */
+  waitForGroupGone: (timeoutMs: number, options?: { live?: boolean }) => Promise<boolean>;
   /** Continue, SIGTERM, then SIGKILL whatever is left of the group; waits until it is gone. */
   stop: () => Promise<void>;
   api: <T = unknown>(
@@ -229,7 +229,7 @@ export async function launch(options: LauncherOptions): Promise<Launcher> {
     signalGroup: (signal) => signalGroup(pid, signal),
     signalLauncher: (signal) => signalProcess(pid, signal),
     members: () => groupMembers(pid, { live: true }),
-    waitForGroupGone: (timeoutMs) => waitForGroupGone(pid, timeoutMs),
+    waitForGroupGone: (timeoutMs, waitOptions) => waitForGroupGone(pid, timeoutMs, waitOptions),
     stop: async () => {
       signalGroup(pid, "SIGCONT");
       signalGroup(pid, "SIGTERM");

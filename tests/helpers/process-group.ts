@@ -57,13 +57,19 @@ export function signalProcess(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Polls until nothing of the group is left, zombies included: what a person sees
- * in `ps` before starting the app again. False at the deadline.
+ * in `ps` before starting the app again. With `live`, dead but not yet reaped
+ * processes are not waited for: a supervisor restarting at once sees those.
+ * False at the deadline.
  */
-export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+export async function waitForGroupGone(
+  pgid: number,
+  timeoutMs: number,
+  options: { live?: boolean } = {},
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (groupMembers(pgid).length > 0) {
+  while (groupMembers(pgid, options).length > 0) {
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
 }
