@@ -201,6 +201,36 @@ describe("reconciler and retention", () => {
     expect(statuses).toEqual(["queued", "running", "waiting", "running", "succeeded"]);
   });
 
+  it("re-drives a run whose execution was lost after its approval was decided, without waiting again", async () => {
+    const workflowId = await createWorkflow({
+      nodes: [
+        node("ask", "approval", { message: "ok?", timeout: "30d" }),
+        node("after", "text", { template: "decided {{ nodes.ask.decision }}" }),
+      ],
+      edges: [{ id: "ask-after", source: "ask", target: "after", sourceHandle: "approved" }],
+    });
+    const runId = await startRun(workflowId);
+    await stack().engine.settle();
+    expect((await getRun(runId)).status).toBe("waiting");
+
+    // Inngest loses the execution; the person decides meanwhile, and the decision event reaches nobody.
+    const { runs } = await import("@/server/db/schema");
+    const [row] = await (await db()).select().from(runs).where(sql`${runs.id} = ${runId}`);
+    expect(stack().engine.cancelRun(row?.executionId ?? "")).toBe(true);
+    await stack().engine.settle();
+    const decided = await stack().api("POST", `/api/runs/${runId}/approvals/ask`, { decision: "approve" });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    await stack().engine.settle();
+    expect((await getRun(runId)).status).not.toBe("succeeded");
+
+    expect(decisionsFor(await reconcile(30 * MINUTE), runId)).toEqual(["redriven"]);
+    // No clock advance: the new execution finds the stored decision instead of waiting 30 days for it.
+    await stack().engine.settle();
+    const run = await getRun(runId);
+    expect(run.status).toBe("succeeded");
+    expect(run.output).toEqual({ text: "decided approved" });
+  });
+
   it("deletes finished runs past retention in batches, with their steps and events, keeping pinned and recent ones", async () => {
     const workflowId = await createWorkflow({ nodes: [node("a", "text", { template: "x" })], edges: [] });
     const ids: string[] = [];

@@ -37,6 +37,8 @@ export type NodeEffects = {
 /** A pending approval as its request step returns it (memoized, so JSON only). */
 export type ApprovalTicket = {
   approvalId: string;
+  /** Decided before this execution asked (it was re-driven after the decision): nothing to wait for. */
+  decided?: boolean;
   /** The signed single-use link that decides without a session. */
   url: string;
   expiresAt: string;
@@ -62,7 +64,10 @@ export async function runApprovalNode(
 ): Promise<unknown> {
   const fx = required(effects, node.id);
   const ticket = await runner.run(approvalRequestIdFor(node.id), () => fx.requestApproval(node, scope));
-  const decided = await runner.waitForEvent(approvalWaitIdFor(node.id), ticket.decision);
+  // The outcome step reads the stored decision; the event only says when to read it.
+  const decided = ticket.decided
+    ? null
+    : await runner.waitForEvent(approvalWaitIdFor(node.id), ticket.decision);
   return runner.run(stepIdFor(node.id), () => fx.recordApproval(node, ticket, decided));
 }
 

@@ -20,7 +20,9 @@ import { switchRunWaiting } from "./switch-run-waiting";
 /**
  * The first step of an approval node (`approval-request:<nodeId>`): stores the pending approval with a
  * fresh single-use link, opens the node's step row, moves the run to `waiting`, and returns the ticket
- * the orchestrator waits on. A retried attempt replaces the link (the lost one stops working).
+ * the orchestrator waits on. A retried attempt replaces the link (the lost one stops working). An
+ * approval already decided (a re-driven execution, whose decision event went to the lost one) is
+ * not asked again: the ticket says so and the orchestrator records the stored decision at once.
  */
 export async function requestApproval(
   db: Database,
@@ -67,7 +69,7 @@ export async function requestApproval(
   });
   const url = approvalLinkUrl(token);
 
-  const { approvalId, events } = await db.transaction(async (tx) => {
+  const { approvalId, decided, events } = await db.transaction(async (tx) => {
     const run = await lockLiveRunOrStop(tx, ref);
     const values = {
       linkNonceHash: hashLinkNonce(nonce),
@@ -90,7 +92,7 @@ export async function requestApproval(
         setWhere: eq(approvals.status, "pending"),
       });
     const [row] = await tx
-      .select({ id: approvals.id })
+      .select({ id: approvals.id, status: approvals.status })
       .from(approvals)
       .where(and(eq(approvals.runId, ref.runId), eq(approvals.nodeId, node.id)));
     if (!row) throw new Error(`approval of ${ref.runId}/${node.id} vanished`);
@@ -110,7 +112,9 @@ export async function requestApproval(
         dedupeKey: `approval-requested:${node.id}:${ref.attempt}`,
       },
     ];
-    if (run.status === "running") {
+    // Decided already: this is a re-driven execution (the first one was lost after the decision).
+    const decided = row.status !== "pending";
+    if (run.status === "running" && !decided) {
       pending.push(await switchRunWaiting(tx, ref.runId, "waiting", node.id));
     }
     const written = await appendRunEvents(tx, {
@@ -118,12 +122,13 @@ export async function requestApproval(
       workspaceId: ref.workspaceId,
       events: pending,
     });
-    return { approvalId: row.id, events: written };
+    return { approvalId: row.id, decided, events: written };
   });
   await publish(events);
 
   return {
     approvalId,
+    ...(decided ? { decided: true } : {}),
     url,
     expiresAt: expiresAt.toISOString(),
     decision: {
