@@ -51,6 +51,21 @@ describe("reconciler and retention", () => {
     return run.id;
   }
 
+  /** A run waiting (up to 30 days) for a person to approve its `ask` node. */
+  async function waitingApprovalRun() {
+    const workflowId = await createWorkflow({
+      nodes: [
+        node("ask", "approval", { message: "ok?", timeout: "30d" }),
+        node("after", "text", { template: "decided {{ nodes.ask.decision }}" }),
+      ],
+      edges: [{ id: "ask-after", source: "ask", target: "after", sourceHandle: "approved" }],
+    });
+    const runId = await startRun(workflowId);
+    await stack().engine.settle();
+    expect((await getRun(runId)).status).toBe("waiting");
+    return runId;
+  }
+
   function httpThenDelay(tag: string, delay = "1h") {
     return {
       nodes: [
@@ -160,16 +175,7 @@ describe("reconciler and retention", () => {
   });
 
   it("runs one execution per run when the start event is re-sent after Inngest's 24-hour dedup window", async () => {
-    const workflowId = await createWorkflow({
-      nodes: [
-        node("ask", "approval", { message: "ok?", timeout: "30d" }),
-        node("after", "text", { template: "decided {{ nodes.ask.decision }}" }),
-      ],
-      edges: [{ id: "ask-after", source: "ask", target: "after", sourceHandle: "approved" }],
-    });
-    const runId = await startRun(workflowId);
-    await stack().engine.settle();
-    expect((await getRun(runId)).status).toBe("waiting");
+    const runId = await waitingApprovalRun();
     const before = await runEvents(runId);
 
     await stack().engine.clock.advance(25 * HOUR);
@@ -202,16 +208,7 @@ describe("reconciler and retention", () => {
   });
 
   it("re-drives a run whose execution was lost after its approval was decided, without waiting again", async () => {
-    const workflowId = await createWorkflow({
-      nodes: [
-        node("ask", "approval", { message: "ok?", timeout: "30d" }),
-        node("after", "text", { template: "decided {{ nodes.ask.decision }}" }),
-      ],
-      edges: [{ id: "ask-after", source: "ask", target: "after", sourceHandle: "approved" }],
-    });
-    const runId = await startRun(workflowId);
-    await stack().engine.settle();
-    expect((await getRun(runId)).status).toBe("waiting");
+    const runId = await waitingApprovalRun();
 
     // Inngest loses the execution; the person decides meanwhile, and the decision event reaches nobody.
     const { runs } = await import("@/server/db/schema");
