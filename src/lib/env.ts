@@ -30,6 +30,8 @@ const EnvSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     /** How long a request waits for a new database connection before answering 503 (pg and Neon pools). */
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** How long one query may wait for the database's answer before the request answers 503. */
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 
     INNGEST_APP_ID: z
       .string()

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +17,12 @@ export type PrivatePostgres = {
   /** `pg_ctl stop -m immediate`: the server dies like a crash; open connections break. */
   stopImmediately: () => void;
   start: () => void;
+  /**
+   * SIGSTOP every process of the server: it keeps its connections and its port but
+   * answers nothing, as a hung or partitioned database does. `thaw()` undoes it.
+   */
+  freeze: () => void;
+  thaw: () => void;
   /** Stops the server (if running) and deletes its directory. Safe to call twice. */
   destroy: () => void;
 };
@@ -89,11 +95,32 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+  let frozen: number[] = [];
+  const signalAll = (pids: number[], signal: NodeJS.Signals) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Gone already.
+      }
+    }
+  };
+  const freeze = () => {
+    const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    frozen = [postmaster, ...descendantsOf(postmaster)];
+    signalAll(frozen, "SIGSTOP");
+  };
+  const thaw = () => {
+    signalAll(frozen, "SIGCONT");
+    frozen = [];
+  };
   let destroyed = false;
   const destroy = () => {
     if (destroyed) return;
     destroyed = true;
     process.off("exit", destroy);
+    // A stopped server could not even be told to stop.
+    thaw();
     try {
       stop("immediate");
     } finally {
@@ -114,6 +141,24 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
     port,
     stopImmediately: () => stop("immediate"),
     start,
+    freeze,
+    thaw,
     destroy,
   };
+}
+
+/** Every process below `pid` (PostgreSQL's backends and workers), from /proc. */
+function descendantsOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === pid) children.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
 }

@@ -28,6 +28,7 @@ describe("isDatabaseUnavailable: connection-level failures", () => {
     ["pg: connection lost", new Error("Connection terminated unexpectedly")],
     ["pg: client connect timeout", new Error("Connection terminated due to connection timeout")],
     ["pg-pool: connect timeout", new Error("timeout exceeded when trying to connect")],
+    ["pg: no answer within query_timeout", new Error("Query read timeout")],
     ["pg: broken client", new Error("Client has encountered a connection error and is not queryable")],
     ["pg: pool ended at shutdown", new Error("Cannot use a pool after calling end on the pool")],
     ["neon: socket closed early", new Error("WebSocket was closed before the connection was established")],

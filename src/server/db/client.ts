@@ -16,7 +16,7 @@ export type DatabaseOrTransaction = Database | Transaction;
 
 type Connection = { db: Database; driver: DriverChoice["driver"]; close: () => Promise<void> };
 
-type PoolOptions = { max: number; connectTimeoutMs: number };
+type PoolOptions = { max: number; connectTimeoutMs: number; queryTimeoutMs: number };
 
 /** Pool settings shared by node-postgres and Neon (whose Pool is pg's, over a WebSocket). */
 function poolConfig(url: string, options: PoolOptions) {
@@ -25,6 +25,8 @@ function poolConfig(url: string, options: PoolOptions) {
     max: options.max,
     // A dead database must answer 503 in seconds, not hang every request on connect.
     connectionTimeoutMillis: options.connectTimeoutMs,
+    // …and one that accepts connections but stops answering (frozen, partitioned) as well.
+    query_timeout: options.queryTimeoutMs,
     keepAlive: true,
   };
 }
@@ -141,6 +143,7 @@ export async function getConnection(): Promise<Connection> {
     const connecting = connect(chooseDriver(env), {
       max: env.DATABASE_POOL_MAX,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
     });
     current.connection = connecting;
     // A failed connect must not poison every later request.

@@ -38,6 +38,7 @@ export const DATABASE_SHUT_DOWN = "The database is closed: the server is shuttin
 const DRIVER_MESSAGES = [
   /^Connection terminated( unexpectedly| due to connection timeout)?$/, // pg
   /^timeout exceeded when trying to connect$/, // pg-pool
+  /^Query read timeout$/, // pg: query_timeout, the server stopped answering
   /^Client has encountered a connection error and is not queryable$/, // pg
   /^Client was closed and is not queryable$/, // pg
   /^Cannot use a pool after calling end on the pool$/, // pg-pool, while the app shuts down
