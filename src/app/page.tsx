@@ -1,11 +1,17 @@
 import { connection } from "next/server";
 import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
 import { loadHomePage } from "@/server/pages/load-home-page";
+import { loadPageData } from "@/server/pages/page-data";
+import { UnavailableNotice } from "./unavailable-notice";
 
 export default async function HomePage() {
   await connection();
-  const caller = await callerOrSignIn();
-  const { workflows } = await loadHomePage(caller);
+  const page = await loadPageData(async () => {
+    const caller = await callerOrSignIn();
+    return { caller, ...(await loadHomePage(caller)) };
+  });
+  if (!page.ok) return <UnavailableNotice />;
+  const { caller, workflows } = page.data;
   return (
     <main>
       <h1>Stepwise</h1>
