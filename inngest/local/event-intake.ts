@@ -17,6 +17,7 @@ import type { Waits } from "./waits";
  */
 export class EventIntake {
   readonly #idempotencyKeys = new Map<string, number>();
+  #sweepAt = 1_000;
 
   constructor(
     private readonly d: {
@@ -98,7 +99,19 @@ export class EventIntake {
     if (until !== undefined && until > now) return true;
     this.#idempotencyKeys.set(key, now + DEDUP_WINDOW_MS);
     this.d.journal.saveIdempotencyKey(key, now + DEDUP_WINDOW_MS, now);
+    this.#forgetExpiredKeys(now);
     return false;
+  }
+
+  /**
+   * Keys only matter for 24 hours. Sweeping on every insert would be quadratic, so
+   * sweep when the map has doubled since the last sweep: memory stays bounded by
+   * about twice the keys of one window, at constant amortized cost.
+   */
+  #forgetExpiredKeys(now: number): void {
+    if (this.#idempotencyKeys.size < this.#sweepAt) return;
+    for (const [key, until] of this.#idempotencyKeys) if (until <= now) this.#idempotencyKeys.delete(key);
+    this.#sweepAt = Math.max(1_000, this.#idempotencyKeys.size * 2);
   }
 
   #matches(expression: string, scope: Record<string, unknown>): boolean {
