@@ -43,6 +43,8 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
   { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
   { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },
+  { method: "PUT", route: "/api/runs/:runId/pin", targetsVictim: true },
+  { method: "DELETE", route: "/api/runs/:runId/pin", targetsVictim: true },
   {
     method: "POST",
     route: "/api/runs/:runId/approvals/:nodeId",
@@ -176,6 +178,7 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       workflow: workflow.body,
       run: run.body,
       keys: lastUsed,
+      credentials: credentials.body,
       runIds: runs.body.data.map((r) => r.id),
     };
   }

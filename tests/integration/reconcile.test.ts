@@ -240,7 +240,16 @@ describe("reconciler and retention", () => {
       .update(runs)
       .set({ finishedAt: sql`now() - interval '31 days'` })
       .where(sql`${runs.id} in (${oldA}, ${oldB}, ${pinned})`);
-    await database.update(runs).set({ pinned: true }).where(sql`${runs.id} = ${pinned}`);
+    const pin = await stack().api<{ runId: string; pinned: boolean }>("PUT", `/api/runs/${pinned}/pin`);
+    expect(pin.status, JSON.stringify(pin.body)).toBe(200);
+    expect(pin.body).toEqual({ runId: pinned, pinned: true });
+    // Pinned and unpinned again: retention applies to it like any other.
+    await stack().api("PUT", `/api/runs/${oldB}/pin`);
+    expect((await stack().api("DELETE", `/api/runs/${oldB}/pin`)).body).toEqual({
+      runId: oldB,
+      pinned: false,
+    });
+    expect((await stack().api("PUT", "/api/runs/run_00000000000000000000000000/pin")).status).toBe(404);
 
     const { applyRetention } = await import("@/server/retention/apply-retention");
     const first = await applyRetention(database, { limit: 1 });

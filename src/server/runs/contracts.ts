@@ -106,6 +106,8 @@ export type RunSummaryDto = {
   /** 0 for a top-level run; a child is one deeper than its parent. */
   depth: number;
   error: RunError | null;
+  /** Kept past the workspace's retention (PUT /api/runs/:runId/pin). */
+  pinned: boolean;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -12,6 +12,7 @@ export function toRunSummary(run: Run): RunSummaryDto {
     parentRunId: run.parentRunId ?? null,
     depth: run.depth,
     error: run.error ?? null,
+    pinned: run.pinned,
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
