@@ -21,7 +21,7 @@ export class DataDirLockedError extends Error {
   ) {
     super(
       `The local engine's data directory ${dir} is in use by another engine (PID ${pid}). ` +
-        `Stop that engine or pick another --data-dir; if PID ${pid} is not an engine, delete ${path.join(dir, LOCK_FILE)}.`,
+        `Stop that engine or pick another directory (LOCAL_ENGINE_DATA_DIR for npm run dev / npm start, --data-dir for the engine alone); if PID ${pid} is not an engine, delete ${path.join(dir, LOCK_FILE)}.`,
     );
     this.name = "DataDirLockedError";
   }

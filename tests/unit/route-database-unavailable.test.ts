@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 /**
@@ -82,5 +82,31 @@ describe("a database outage answers 503 on every route", () => {
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await response.json()).toMatchObject({ status: "degraded", database: "unavailable" });
+  });
+});
+
+describe("what an outage writes to the log", () => {
+  it("one warning per request naming the cause, without the failed query or its parameters", async () => {
+    const { logger } = await import("@/lib/logger");
+    const warn = vi.spyOn(logger, "warn");
+    const error = vi.spyOn(logger, "error");
+    try {
+      await routes.workflows.POST(
+        new Request("http://localhost/api/workflows", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "customer-secret-in-a-name", graph: { nodes: [], edges: [] } }),
+        }),
+      );
+      expect(error).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledTimes(1);
+      const logged = JSON.stringify(warn.mock.calls[0]);
+      expect(logged).toContain("unavailable");
+      expect(logged).toMatch(/ECONNREFUSED/);
+      expect(logged).not.toMatch(/customer-secret-in-a-name|Failed query|params|secret-password/);
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
   });
 });

@@ -45,11 +45,20 @@ export function errorResponse(error: unknown, requestId: string): Response {
     );
   }
   if (error instanceof AppError) {
-    const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
-    log(
-      { requestId, code: error.code, status: error.status, err: error.status >= 500 ? error : undefined },
-      error.message,
-    );
+    if (error.code === "unavailable") {
+      // Expected while a dependency is down, once per request: a warning naming the cause, not an
+      // error with the stack and the failed query (whose parameters may hold user data).
+      logger.warn(
+        { requestId, code: error.code, status: error.status, cause: rootCause(error) },
+        error.message,
+      );
+    } else {
+      const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+      log(
+        { requestId, code: error.code, status: error.status, err: error.status >= 500 ? error : undefined },
+        error.message,
+      );
+    }
     const message =
       error.status >= 500 && error.code === "internal" ? "Internal server error" : error.message;
     return json(
@@ -65,6 +74,19 @@ export function errorResponse(error: unknown, requestId: string): Response {
   }
   logger.error({ requestId, err: error }, "unhandled error");
   return json({ error: { code: "internal", message: "Internal server error", requestId } }, 500, requestId);
+}
+
+/** The innermost cause's code and message (a driver's "connect ECONNREFUSED …"), never a query. */
+function rootCause(error: Error): { code?: string; message: string } | undefined {
+  let inner: unknown = error.cause;
+  if (inner === undefined) return undefined;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  const code = (inner as { code?: unknown }).code;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return {
+    ...(typeof code === "string" ? { code } : {}),
+    message: message.replace(/^Failed query:[\s\S]*/, "Failed query"),
+  };
 }
 
 export function json(body: unknown, status: number, requestId: string, headers?: HeadersInit): Response {
