@@ -137,6 +137,6 @@ export async function dispatchRunOrFail(db: Database, run: { id: string; workspa
   if (!(await failUndispatchedRun(db, run, dispatched.error))) return;
   throw new AppError(
     "unavailable",
-    `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again (the same idempotency key is fine).`,
+    `The run ${run.id} could not be queued for execution and was marked failed; nothing will run. Try again (with the same idempotency key, if you sent one: it starts a new run).`,
   );
 }
