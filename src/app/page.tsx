@@ -31,10 +31,7 @@ export default async function HomePage() {
             {workflow.name} <span className="muted">v{workflow.currentVersion}</span>
           </h3>
           <p className="muted">{workflow.description}</p>
-          <pre>
-            {`curl -s -X POST http://localhost:3000/api/workflows/${workflow.id}/runs \\
-  -H 'content-type: application/json' -d '{"input":{"name":"Ada"}}'`}
-          </pre>
+          <pre>{workflow.runSnippet}</pre>
         </section>
       ))}
     </main>

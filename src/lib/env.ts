@@ -18,7 +18,10 @@ const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-    APP_URL: z.url().default("http://localhost:3000"),
+    /** The port the app serves on (Next reads it too); APP_URL follows it unless set. */
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    /** The app's public origin (links in approvals, the examples' own-URL calls). Default: http://localhost:$PORT */
+    APP_URL: z.url().optional(),
 
     DATABASE_URL: z
       .string()
@@ -211,7 +214,9 @@ const EnvSchema = z
         message: "the embedded PGlite database is for local use only",
       });
     }
-  });
+  })
+  // Derived after validation, so every reader sees the origin the app really serves on.
+  .transform((env) => ({ ...env, APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}` }));
 
 export type Env = z.infer<typeof EnvSchema>;
 

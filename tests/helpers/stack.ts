@@ -35,6 +35,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   process.env.INNGEST_DEV = engine.url;
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
   const app = await startAppServer();
+  // The app's public origin is where this server listens (read lazily, on the first request).
+  process.env.APP_URL = app.url;
   await engine.syncApp(`${app.url}/api/inngest`);
 
   const api: Stack["api"] = async (method, path, body) => {

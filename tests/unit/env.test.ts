@@ -118,6 +118,17 @@ describe("env: a production build on the embedded defaults", () => {
   });
 });
 
+describe("env: the app's origin", () => {
+  it("follows PORT unless APP_URL is set", () => {
+    expect(parseEnv({}).APP_URL).toBe("http://localhost:3000");
+    expect(parseEnv({ PORT: "3101" }).APP_URL).toBe("http://localhost:3101");
+    expect(parseEnv({ PORT: "3101", APP_URL: "https://stepwise.example.com" }).APP_URL).toBe(
+      "https://stepwise.example.com",
+    );
+    expect(problemsOf({ PORT: "http" })[0]).toMatch(/^PORT/);
+  });
+});
+
 describe("env: building for production", () => {
   it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);

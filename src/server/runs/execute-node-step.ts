@@ -8,6 +8,7 @@ import {
   type WorkflowNode,
 } from "@/engine";
 import { withDeadline } from "@/lib/deadline";
+import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
@@ -71,7 +72,11 @@ export async function executeNodeStep(
   const logs: NewRunEvent[] = [];
   let usage: NodeUsage | undefined;
   // Large upstream outputs travel as references; the node sees the data itself.
-  const scope = { ...args.scope, nodes: await resolveOutputRefs(db, workspaceId, args.scope.nodes) };
+  const scope = {
+    ...args.scope,
+    nodes: await resolveOutputRefs(db, workspaceId, args.scope.nodes),
+    app: { url: getEnv().APP_URL.replace(/\/$/, "") },
+  };
   let result: ReturnType<typeof storableOutput>;
   try {
     result = storableOutput(

@@ -4,11 +4,12 @@ import type { CreateWorkflowBody } from "./contracts";
  * Workflows a new local workspace starts with. `wf_example` is the one the
  * README runs: every node type of the foundation, a parallel fan-out, a
  * condition with a skipped branch, a fan-in and a durable delay. The health
- * check calls the app's own URL (APP_URL) unless the run input names another.
+ * check calls the app's own URL (`app.url`, read when the node runs, so it follows
+ * PORT/APP_URL) unless the run input names another.
  * `wf_llm_example` is the README's LLM example: one llm node on the deployment's
  * OpenAI-compatible endpoint, then a transform that reports tokens and cost.
  */
-export function exampleWorkflows(appUrl: string): Array<{ id: string; body: CreateWorkflowBody }> {
+export function exampleWorkflows(): Array<{ id: string; body: CreateWorkflowBody }> {
   return [
     {
       id: "wf_example",
@@ -20,7 +21,7 @@ export function exampleWorkflows(appUrl: string): Array<{ id: string; body: Crea
         inputSchema: {
           type: "object",
           properties: {
-            name: { type: "string", minLength: 1, maxLength: 100 },
+            name: { type: "string", minLength: 1, maxLength: 100, examples: ["Ada Lovelace"] },
             appUrl: { type: "string" },
           },
           required: ["name"],
@@ -33,7 +34,7 @@ export function exampleWorkflows(appUrl: string): Array<{ id: string; body: Crea
             }),
             node("health", "http", 300, 100, {
               method: "GET",
-              url: `{{ $exists(input.appUrl) ? input.appUrl : "${appUrl.replace(/\/$/, "")}" }}/api/health`,
+              url: "{{ $exists(input.appUrl) ? input.appUrl : app.url }}/api/health",
               timeoutMs: 5000,
             }),
             node("long-name", "condition", 600, 0, { expression: "$length(input.name) > 3" }),
@@ -72,7 +73,7 @@ export function exampleWorkflows(appUrl: string): Array<{ id: string; body: Crea
         inputSchema: {
           type: "object",
           properties: {
-            topic: { type: "string", minLength: 1, maxLength: 500 },
+            topic: { type: "string", minLength: 1, maxLength: 500, examples: ["tides"] },
             model: { type: "string", minLength: 1, maxLength: 200 },
           },
           required: ["topic"],

@@ -16,6 +16,27 @@ export async function listWorkflows(db: DatabaseOrTransaction, workspaceId: stri
     .limit(limit);
 }
 
+/** The workflows of a workspace with their current version's input schema (for the home page's snippets). */
+export async function listWorkflowsWithInputSchema(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  limit: number,
+) {
+  return db
+    .select({ workflow: workflows, inputSchema: workflowVersions.inputSchema })
+    .from(workflows)
+    .leftJoin(
+      workflowVersions,
+      and(
+        eq(workflowVersions.workflowId, workflows.id),
+        eq(workflowVersions.version, workflows.currentVersion),
+      ),
+    )
+    .where(and(eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)))
+    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
+    .limit(limit);
+}
+
 export async function getWorkflowOrThrow(db: DatabaseOrTransaction, workspaceId: string, workflowId: string) {
   const [workflow] = await db
     .select()

@@ -1,4 +1,3 @@
-import { getEnv } from "@/lib/env";
 import type { Database } from "../db/client";
 import { createWorkflow } from "./create-workflow";
 import { exampleWorkflows } from "./example-workflows";
@@ -6,7 +5,7 @@ import { exampleWorkflows } from "./example-workflows";
 /** Adds the example workflows to a new workspace; returns their ids. */
 export async function seedExampleWorkflows(db: Database, workspaceId: string): Promise<string[]> {
   const ids: string[] = [];
-  for (const example of exampleWorkflows(getEnv().APP_URL)) {
+  for (const example of exampleWorkflows()) {
     const created = await createWorkflow(db, { workspaceId, body: example.body, workflowId: example.id });
     ids.push(created.id);
   }
