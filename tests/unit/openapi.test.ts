@@ -109,6 +109,34 @@ describe("OpenAPI document of /api/v1", () => {
     }
   });
 
+  it("gives every success a body schema, with the named shapes as components", () => {
+    for (const { path: p, method, op } of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 300) continue;
+        const content = response.content as Record<string, { schema?: Record<string, unknown> }> | undefined;
+        const schemas = Object.values(content ?? {}).map((media) => media.schema);
+        expect(schemas.length, `${method} ${p} ${status}`).toBe(1);
+        expect(schemas[0], `${method} ${p} ${status}`).toBeTruthy();
+      }
+    }
+    const components = document.components.schemas as Record<string, Record<string, unknown>>;
+    for (const name of [
+      "Workflow",
+      "WorkflowGraph",
+      "Node",
+      "Edge",
+      "Run",
+      "RunSummary",
+      "RunStep",
+      "RunEvent",
+    ])
+      expect(components[name], name).toBeTruthy();
+    expect(JSON.stringify(components.Workflow)).toContain('"#/components/schemas/WorkflowGraph"');
+    expect(JSON.stringify(components.RunSummary)).toContain('"pinned"');
+    const getRun = paths["/api/v1/runs/{runId}"]?.get?.responses["200"];
+    expect(getRun?.content).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/Run" } } });
+  });
+
   it("describes query parameters and bodies from the routes' zod schemas", () => {
     const list = paths["/api/v1/runs"]?.get;
     expect(list?.parameters?.map((param) => param.name)).toEqual(["workflowId", "status", "limit", "cursor"]);

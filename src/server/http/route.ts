@@ -11,11 +11,15 @@ import { parseWith, queryObject, readJsonBody } from "./parse-request";
 
 type AnySchema = z.ZodType;
 type Infer<S> = S extends AnySchema ? z.infer<S> : undefined;
+/** What a handler may return: data of the spec's response schema (or any data without one), or a Response. */
+type Returns<R> = R extends AnySchema ? z.output<R> | Response : unknown;
 
-export type RouteSpec<P, Q, B> = {
+export type RouteSpec<P, Q, B, R = undefined> = {
   params?: P;
   query?: Q;
   body?: B;
+  /** The success answer's schema (also the OpenAPI document's), which the handler's result must match. */
+  response?: { schema?: R };
   /** Status of a successful answer; 200 unless said. */
   status?: number;
 };
@@ -38,7 +42,7 @@ function requestIdOf(request: Request): string {
 }
 
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
-type Handler<P, Q, B> = (ctx: RouteContext<P, Q, B>) => Promise<unknown>;
+type Handler<P, Q, B, R = undefined> = (ctx: RouteContext<P, Q, B>) => Promise<Returns<R>>;
 
 /**
  * The core every route goes through: request id, caller (first, so an
@@ -49,10 +53,11 @@ function createRoute<
   P extends AnySchema | undefined,
   Q extends AnySchema | undefined,
   B extends AnySchema | undefined,
+  R extends AnySchema | undefined,
 >(
   authenticate: (request: Request) => Promise<Caller>,
-  spec: RouteSpec<P, Q, B>,
-  handler: Handler<P, Q, B>,
+  spec: RouteSpec<P, Q, B, R>,
+  handler: Handler<P, Q, B, R>,
   decorateError?: (response: Response) => void,
 ) {
   return async (request: Request, context?: NextRouteContext): Promise<Response> => {
@@ -109,7 +114,8 @@ export function apiKeyRoute<
   P extends AnySchema | undefined = undefined,
   Q extends AnySchema | undefined = undefined,
   B extends AnySchema | undefined = undefined,
->(spec: RouteSpec<P, Q, B> & { scope: ApiKeyScope }, handler: Handler<P, Q, B>) {
+  R extends AnySchema | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, R> & { scope: ApiKeyScope }, handler: Handler<P, Q, B, R>) {
   return createRoute(
     (request) => resolveApiKeyCaller(request, spec.scope),
     spec,

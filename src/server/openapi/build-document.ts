@@ -1,6 +1,24 @@
 import { z } from "zod";
+import { RunEventMessageSchema } from "../../../inngest/channels";
 import { ErrorBodySchema } from "../http/error-response";
-import type { Operation } from "./operation";
+import {
+  BlockRunResultSchema,
+  RunAcceptedSchema,
+  RunErrorSchema,
+  RunListSchema,
+  RunSchema,
+  RunStepSchema,
+  RunSummarySchema,
+} from "../runs/contracts";
+import {
+  EdgeSchema,
+  NodeSchema,
+  WorkflowGraphWireSchema,
+  WorkflowListSchema,
+  WorkflowSchema,
+  WorkflowSummarySchema,
+} from "../workflows/contracts";
+import type { Answer, Operation } from "./operation";
 import { V1_OPERATIONS } from "./v1-operations";
 
 type Json = Record<string, unknown>;
@@ -19,6 +37,69 @@ function jsonSchema(schema: z.ZodType): Json {
     unrepresentable: "any",
   }) as Json;
   return rest;
+}
+
+/**
+ * Named schemas of `components.schemas`; wherever one occurs in an answer the document says `$ref`,
+ * so generated clients get one type per name. RunEvent appears in no JSON answer: it is the `data` of
+ * every stored event of a run stream, named here so clients can type what they parse.
+ */
+const COMPONENTS = {
+  Workflow: WorkflowSchema,
+  WorkflowSummary: WorkflowSummarySchema,
+  WorkflowList: WorkflowListSchema,
+  WorkflowGraph: WorkflowGraphWireSchema,
+  Node: NodeSchema,
+  Edge: EdgeSchema,
+  Run: RunSchema,
+  RunSummary: RunSummarySchema,
+  RunList: RunListSchema,
+  RunStep: RunStepSchema,
+  RunError: RunErrorSchema,
+  RunAccepted: RunAcceptedSchema,
+  BlockRunResult: BlockRunResultSchema,
+  RunEvent: RunEventMessageSchema,
+  Error: ErrorBodySchema,
+} satisfies Record<string, z.ZodType>;
+
+const COMPONENT_REF = (id: string) => `#/components/schemas/${id}`;
+
+/**
+ * Answers stay open to new fields (zod closes output objects): adding a field must not break a client
+ * that validates. The rest is noise zod adds for its own checks: `format` already names an ISO
+ * date-time, and every JSON integer a client sees is a safe one.
+ */
+function tidy({ jsonSchema: schema }: { jsonSchema: Json }): void {
+  if (schema.additionalProperties === false) delete schema.additionalProperties;
+  if (schema.format === "date-time") delete schema.pattern;
+  if (schema.minimum === Number.MIN_SAFE_INTEGER) delete schema.minimum;
+  if (schema.maximum === Number.MAX_SAFE_INTEGER) delete schema.maximum;
+}
+
+const ANSWER_OPTIONS = { io: "output", unrepresentable: "any", override: tidy } as const;
+
+/**
+ * What a server answers, with every named schema as a `$ref`. The registry is built per call rather
+ * than with `.meta({ id })` on the global one, whose ids must be unique per process (a module evaluated
+ * twice, as in dev reloads, would throw).
+ */
+function answerSchemas() {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { ...ANSWER_OPTIONS, uri: COMPONENT_REF });
+  const components = Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as Json;
+      return [id, rest];
+    }),
+  );
+  const schemaOf = (schema: z.ZodType): Json => {
+    const id = registry.get(schema)?.id;
+    if (id) return { $ref: COMPONENT_REF(id) };
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, ANSWER_OPTIONS) as Json;
+    return rest;
+  };
+  return { components, schemaOf };
 }
 
 /** An object schema's fields as separate parameters, the way paths and query strings carry them. */
@@ -46,21 +127,25 @@ const STANDARD_ERRORS = {
   422: "Invalid input; `issues` names every problem",
 } as const;
 
-function responsesOf(op: Operation): Json {
+function responsesOf(op: Operation, schemaOf: (schema: z.ZodType) => Json): Json {
   const errors: Record<number, string> = {};
   if (op.scope) Object.assign(errors, { 401: STANDARD_ERRORS[401], 403: STANDARD_ERRORS[403] });
   if (op.params) errors[404] = STANDARD_ERRORS[404];
   if (op.query || op.body || op.headers) errors[422] = STANDARD_ERRORS[422];
-  const all: Record<number, string> = { [op.status]: op.response, ...op.responses, ...errors };
+  const all: Record<number, string | Answer> = { [op.status]: op.response, ...op.responses, ...errors };
   return Object.fromEntries(
-    Object.entries(all).map(([status, description]) => [
-      status,
-      Number(status) >= 400 ? { description, content: ERROR_CONTENT } : { description },
-    ]),
+    Object.entries(all).map(([status, given]) => {
+      const answer = typeof given === "string" ? { description: given } : given;
+      if (Number(status) >= 400) return [status, { description: answer.description, content: ERROR_CONTENT }];
+      const content = answer.schema && {
+        [answer.mediaType ?? "application/json"]: { schema: schemaOf(answer.schema) },
+      };
+      return [status, { description: answer.description, ...(content && { content }) }];
+    }),
   );
 }
 
-function operationObject(op: Operation): Json {
+function operationObject(op: Operation, schemaOf: (schema: z.ZodType) => Json): Json {
   const headers: Parameter[] = Object.entries(op.headers ?? {}).map(([name, header]) => ({
     name,
     in: "header",
@@ -86,16 +171,17 @@ function operationObject(op: Operation): Json {
         content: { "application/json": { schema: body } },
       },
     }),
-    responses: responsesOf(op),
+    responses: responsesOf(op, schemaOf),
   };
 }
 
 /** The OpenAPI 3.1 document of /api/v1, built from the same zod schemas the routes validate with. */
 export function buildOpenApiDocument(operations: readonly Operation[] = V1_OPERATIONS) {
+  const { components, schemaOf } = answerSchemas();
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of operations) {
     paths[op.path] ??= {};
-    (paths[op.path] as Record<string, Json>)[op.method] = operationObject(op);
+    (paths[op.path] as Record<string, Json>)[op.method] = operationObject(op, schemaOf);
   }
   return {
     openapi: "3.1.0",
@@ -120,7 +206,7 @@ export function buildOpenApiDocument(operations: readonly Operation[] = V1_OPERA
           description: "An API key (`sk_…`) with the scopes the operation names",
         },
       },
-      schemas: { Error: jsonSchema(ErrorBodySchema) },
+      schemas: components,
     },
   };
 }

@@ -3,6 +3,9 @@ import type { ApiKeyScope } from "../db/schema";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
+/** One kind of answer: what it means and, for a body, its schema (JSON unless `mediaType` says). */
+export type Answer = { description: string; schema?: z.ZodType; mediaType?: string };
+
 /**
  * One public API operation, described once: the route file hands it to
  * `apiKeyRoute` (scope, params, query, body, status) and the OpenAPI document
@@ -25,10 +28,10 @@ export type Operation = {
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   /** Status of the usual success. */
   status: number;
-  /** What that success answers. */
-  response: string;
+  /** What that success answers; `apiKeyRoute` holds the handler to its schema. */
+  response: Answer;
   /** Other answers worth knowing besides the standard errors (a replay's 200, a 409 …). */
-  responses?: Record<number, string>;
+  responses?: Record<number, string | Answer>;
 };
 
 /** Keeps each operation's literal types (its scope, its schemas) for `apiKeyRoute`'s inference. */

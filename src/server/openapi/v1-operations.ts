@@ -1,10 +1,15 @@
+import { z } from "zod";
 import {
   BlockRunBody,
   BlockRunQuery,
+  BlockRunResultSchema,
   IdempotencyKeySchema,
   ListRunsQuery,
   NodeRunParams,
+  RunAcceptedSchema,
+  RunListSchema,
   RunParams,
+  RunSchema,
   StartRunBody,
 } from "../runs/contracts";
 import { LastEventIdHeader, RunStreamQuery } from "../runs/stream/contracts";
@@ -12,7 +17,9 @@ import {
   CreateWorkflowBody,
   ListWorkflowsQuery,
   UpdateWorkflowBody,
+  WorkflowListSchema,
   WorkflowParams,
+  WorkflowSchema,
 } from "../workflows/contracts";
 import { defineOperation } from "./operation";
 
@@ -31,7 +38,7 @@ export const V1 = {
     scope: "workflows:read",
     query: ListWorkflowsQuery,
     status: 200,
-    response: "`{ data: WorkflowSummary[] }`",
+    response: { description: "`{ data: WorkflowSummary[] }`", schema: WorkflowListSchema },
   }),
   createWorkflow: defineOperation({
     operationId: "createWorkflow",
@@ -44,7 +51,7 @@ export const V1 = {
     scope: "workflows:write",
     body: CreateWorkflowBody,
     status: 201,
-    response: "The workflow with its graph",
+    response: { description: "The workflow with its graph", schema: WorkflowSchema },
   }),
   getWorkflow: defineOperation({
     operationId: "getWorkflow",
@@ -55,7 +62,7 @@ export const V1 = {
     scope: "workflows:read",
     params: WorkflowParams,
     status: 200,
-    response: "The workflow with its current graph",
+    response: { description: "The workflow with its current graph", schema: WorkflowSchema },
   }),
   updateWorkflow: defineOperation({
     operationId: "updateWorkflow",
@@ -67,7 +74,7 @@ export const V1 = {
     params: WorkflowParams,
     body: UpdateWorkflowBody,
     status: 200,
-    response: "The workflow at its new version",
+    response: { description: "The workflow at its new version", schema: WorkflowSchema },
   }),
   startRun: defineOperation({
     operationId: "startRun",
@@ -88,9 +95,15 @@ export const V1 = {
       },
     },
     status: 202,
-    response: '`{ runId, status: "queued" }`, with a Location header',
+    response: {
+      description: '`{ runId, status: "queued" }`, with a Location header',
+      schema: RunAcceptedSchema,
+    },
     responses: {
-      200: "A retry with a known Idempotency-Key: the original `{ runId, status }`",
+      200: {
+        description: "A retry with a known Idempotency-Key: the original `{ runId, status }`",
+        schema: RunAcceptedSchema,
+      },
       409: "The Idempotency-Key was used with a different body",
       503: "The run could not be queued; it was marked failed and nothing will run",
     },
@@ -108,8 +121,16 @@ export const V1 = {
     query: BlockRunQuery,
     body: BlockRunBody,
     status: 200,
-    response: "Finished: `{ runId, status, output, error, step }`",
-    responses: { 202: "Still running after `wait` seconds: `{ runId, status }`" },
+    response: {
+      description: "Finished: `{ runId, status, output, error, step }`",
+      schema: BlockRunResultSchema,
+    },
+    responses: {
+      202: {
+        description: "Still running after `wait` seconds: `{ runId, status }`",
+        schema: RunAcceptedSchema,
+      },
+    },
   }),
   listRuns: defineOperation({
     operationId: "listRuns",
@@ -120,8 +141,11 @@ export const V1 = {
     scope: "runs:read",
     query: ListRunsQuery,
     status: 200,
-    response:
-      "`{ data: RunSummary[], nextCursor }`; pass nextCursor as `cursor` for the next page (null: last page)",
+    response: {
+      description:
+        "`{ data: RunSummary[], nextCursor }`; pass nextCursor as `cursor` for the next page (null: last page)",
+      schema: RunListSchema,
+    },
   }),
   getRun: defineOperation({
     operationId: "getRun",
@@ -132,7 +156,7 @@ export const V1 = {
     scope: "runs:read",
     params: RunParams,
     status: 200,
-    response: "The run with its steps",
+    response: { description: "The run with its steps", schema: RunSchema },
   }),
   streamRun: defineOperation({
     operationId: "streamRun",
@@ -149,7 +173,15 @@ export const V1 = {
       "Last-Event-ID": { schema: LastEventIdHeader, description: "Resume after this event id (seq)" },
     },
     status: 200,
-    response: "A `text/event-stream` of the run's events",
+    response: {
+      description: "A `text/event-stream` of the run's events",
+      mediaType: "text/event-stream",
+      schema: z
+        .string()
+        .describe(
+          "Server-sent events; each stored event's `data` is a RunEvent (#/components/schemas/RunEvent)",
+        ),
+    },
   }),
   cancelRun: defineOperation({
     operationId: "cancelRun",
@@ -160,7 +192,7 @@ export const V1 = {
     scope: "runs:write",
     params: RunParams,
     status: 200,
-    response: '`{ runId, status: "cancelled" }`',
+    response: { description: '`{ runId, status: "cancelled" }`', schema: RunAcceptedSchema },
     responses: { 409: "The run is already over (`run already <status>`)" },
   }),
   openApiDocument: defineOperation({
@@ -170,7 +202,10 @@ export const V1 = {
     tag: "meta",
     summary: "This document (no API key needed)",
     status: 200,
-    response: "The OpenAPI 3.1 document of /api/v1",
+    response: {
+      description: "The OpenAPI 3.1 document of /api/v1",
+      schema: z.looseObject({ openapi: z.string() }),
+    },
   }),
 };
 

@@ -1,14 +1,7 @@
 import { z } from "zod";
 import { NODE_ID_PATTERN } from "@/engine";
-import {
-  RUN_STATUSES,
-  type RunError,
-  type RunScopeKind,
-  type RunStatus,
-  type RunTrigger,
-  type StepStatus,
-} from "../db/schema";
-import { WorkflowIdSchema } from "../workflows/contracts";
+import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, STEP_STATUSES } from "../db/schema";
+import { DateTimeSchema, WorkflowIdSchema } from "../workflows/contracts";
 
 export const RunIdSchema = z.string().regex(/^run_[a-z0-9]{26}$/, "not a run id");
 export const RunParams = z.object({ runId: RunIdSchema });
@@ -78,56 +71,88 @@ export const BlockRunQuery = z.object({
     .describe("Seconds to wait for the run to finish before answering 202 (0: at once); clamped to 0..25"),
 });
 
-export type RunAcceptedDto = { runId: string; status: RunStatus };
+/*
+ * Answers. The DTO types are inferred from these schemas, and the OpenAPI document's response schemas
+ * are generated from them, so what the handlers return and what clients are told cannot drift apart.
+ */
 
-export type RunStepDto = {
-  nodeId: string;
-  nodeType: string;
-  status: StepStatus;
-  attempt: number;
-  output: unknown;
-  error: { message: string; code?: string } | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-};
+const RunStatusSchema = z.enum(RUN_STATUSES);
+
+export const RunAcceptedSchema = z.object({ runId: RunIdSchema, status: RunStatusSchema });
+export type RunAcceptedDto = z.infer<typeof RunAcceptedSchema>;
+
+export const RunErrorSchema = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  nodeId: z.string().optional().describe("The node whose failure ended the run"),
+});
+
+export const RunStepSchema = z.object({
+  nodeId: z.string(),
+  nodeType: z.string(),
+  status: z.enum(STEP_STATUSES),
+  attempt: z.number().int(),
+  output: z.unknown(),
+  error: z.object({ message: z.string(), code: z.string().optional() }).nullable(),
+  startedAt: DateTimeSchema.nullable(),
+  finishedAt: DateTimeSchema.nullable(),
+  durationMs: z.number().nullable(),
+});
+export type RunStepDto = z.infer<typeof RunStepSchema>;
 
 /** A run in a list: what it is and how it ended, without input, output or steps. */
-export type RunSummaryDto = {
-  id: string;
-  workflowId: string;
-  version: number;
-  status: RunStatus;
-  trigger: RunTrigger;
-  /** `partial` for a run of some nodes only (a block run). */
-  scope: RunScopeKind;
-  /** The run whose sub-workflow node started this one (null for a top-level run). */
-  parentRunId: string | null;
-  /** 0 for a top-level run; a child is one deeper than its parent. */
-  depth: number;
-  error: RunError | null;
-  /** Kept past the workspace's retention (PUT /api/runs/:runId/pin). */
-  pinned: boolean;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-};
+export const RunSummarySchema = z.object({
+  id: RunIdSchema,
+  workflowId: z.string(),
+  version: z.number().int(),
+  status: RunStatusSchema,
+  trigger: z.enum(RUN_TRIGGERS),
+  scope: z.enum(RUN_SCOPES).describe("`partial` for a run of some nodes only (a block run)"),
+  parentRunId: z
+    .string()
+    .nullable()
+    .describe("The run whose sub-workflow node started this one (null for a top-level run)"),
+  depth: z.number().int().describe("0 for a top-level run; a child is one deeper than its parent"),
+  error: RunErrorSchema.nullable(),
+  pinned: z.boolean().describe("Kept past the workspace's retention"),
+  createdAt: DateTimeSchema,
+  startedAt: DateTimeSchema.nullable(),
+  finishedAt: DateTimeSchema.nullable(),
+  durationMs: z.number().nullable(),
+});
+export type RunSummaryDto = z.infer<typeof RunSummarySchema>;
 
-export type RunListDto = { data: RunSummaryDto[]; nextCursor: string | null };
+export const RunListSchema = z.object({
+  data: z.array(RunSummarySchema),
+  nextCursor: RunIdSchema.nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+});
+export type RunListDto = z.infer<typeof RunListSchema>;
 
-export type RunDto = RunSummaryDto & {
-  input: unknown;
-  output: unknown;
+export const RunSchema = RunSummarySchema.extend({
+  input: z.unknown(),
+  output: z.unknown(),
   /** A re-run: the node it started from, the run it was made from, and the upstream nodes it reused. */
-  fromNodeId: string | null;
-  sourceRunId: string | null;
-  reusedNodeIds: string[];
-  counts: { nodes: number; succeeded: number; failed: number; skipped: number };
-  steps: RunStepDto[];
-};
+  fromNodeId: z.string().nullable(),
+  sourceRunId: z.string().nullable(),
+  reusedNodeIds: z.array(z.string()),
+  counts: z.object({
+    nodes: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  steps: z.array(RunStepSchema),
+});
+export type RunDto = z.infer<typeof RunSchema>;
+
+/** A block run that finished within its wait. */
+export const BlockRunResultSchema = z.object({
+  runId: RunIdSchema,
+  status: RunStatusSchema,
+  output: z.unknown(),
+  error: RunErrorSchema.nullable(),
+  step: RunStepSchema.nullable(),
+});
 
 /** A finished block run, or (202) one still going. */
-export type BlockRunResultDto =
-  | { runId: string; status: RunStatus; output: unknown; error: RunError | null; step: RunStepDto | null }
-  | RunAcceptedDto;
+export type BlockRunResultDto = z.infer<typeof BlockRunResultSchema> | RunAcceptedDto;

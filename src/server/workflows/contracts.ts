@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NODE_TYPES, NodeSettingsSchema, WorkflowEdgeSchema } from "@/engine";
 
 /** Request and response shapes of the workflow routes (also the source of the OpenAPI document). */
 
@@ -42,17 +43,47 @@ export const ListWorkflowsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-export type WorkflowSummaryDto = {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
+/** An ISO 8601 date-time in UTC, as `Date#toISOString` writes it. */
+export const DateTimeSchema = z.iso.datetime();
 
-export type WorkflowDto = WorkflowSummaryDto & {
-  graph: unknown;
-  inputSchema: Record<string, unknown> | null;
-};
+/**
+ * A node as the API answers it: the editor's shape with `config` left open. Stored versions were
+ * validated by the engine's per-type schemas when saved; the answer stays loose so a version saved
+ * under older config rules still matches what is documented.
+ */
+export const NodeSchema = z.looseObject({
+  id: z.string(),
+  type: z.enum(NODE_TYPES),
+  position: z.object({ x: z.number(), y: z.number() }),
+  data: z.looseObject({
+    label: z.string().optional(),
+    config: z.record(z.string(), z.unknown()).describe("The node type's settings; see the README"),
+    settings: NodeSettingsSchema.optional(),
+  }),
+});
+
+export const EdgeSchema = WorkflowEdgeSchema;
+
+export const WorkflowGraphWireSchema = z.object({ nodes: z.array(NodeSchema), edges: z.array(EdgeSchema) });
+export type WorkflowGraphDto = z.infer<typeof WorkflowGraphWireSchema>;
+
+export const WorkflowSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  /** The current version: 1 on create, one more on every save. */
+  version: z.number().int(),
+  createdAt: DateTimeSchema,
+  updatedAt: DateTimeSchema,
+});
+export type WorkflowSummaryDto = z.infer<typeof WorkflowSummarySchema>;
+
+export const WorkflowSchema = WorkflowSummarySchema.extend({
+  graph: WorkflowGraphWireSchema,
+  inputSchema: z.record(z.string(), z.unknown()).nullable(),
+});
+export type WorkflowDto = z.infer<typeof WorkflowSchema>;
+
+export const WorkflowListSchema = z.object({ data: z.array(WorkflowSummarySchema) });
+export type WorkflowListDto = z.infer<typeof WorkflowListSchema>;

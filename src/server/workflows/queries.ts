@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { notFound } from "@/lib/errors";
 import type { DatabaseOrTransaction } from "../db/client";
 import { workflows, workflowVersions } from "../db/schema";
-import type { WorkflowDto, WorkflowSummaryDto } from "./contracts";
+import type { WorkflowDto, WorkflowListDto } from "./contracts";
 import { toWorkflowDto, toWorkflowSummary } from "./to-dto";
 
 /** Reads for routes and pages. Every query is scoped by workspace: another tenant's id is "not found". */
@@ -84,7 +84,7 @@ export async function listWorkflowSummaries(
   db: DatabaseOrTransaction,
   workspaceId: string,
   limit: number,
-): Promise<{ data: WorkflowSummaryDto[] }> {
+): Promise<WorkflowListDto> {
   return { data: (await listWorkflows(db, workspaceId, limit)).map(toWorkflowSummary) };
 }
 
