@@ -23,6 +23,8 @@ const RETRIES = 10;
  *   start            claims the run for this function run (another owner → stop, writing nothing),
  *                    run → running, one pending run_steps row per executed node; returns graph, input,
  *                    and for a partial run the nodes to execute and the seeded upstream outputs
+ *   delay-start:<nodeId>  a delay node's step row → running (its start time) and `step.started`,
+ *                    before its sleep (new: older runs meet it on replay; it writes only to a pending row)
  *   sleep:<nodeId>   the durable wait of a delay node
  *   approval-request:<nodeId>  an approval node's pending approval (row, signed link, run → waiting)
  *   approval:<nodeId>          waitForEvent `workflow/approval.decided` for that run and node, or the timeout

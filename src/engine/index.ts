@@ -110,6 +110,7 @@ export {
   type ApprovalTicket,
   approvalRequestIdFor,
   approvalWaitIdFor,
+  delayStartIdFor,
   type InvokeResult,
   type NodeEffects,
   subrunIdFor,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { edge, fanOutGraph, get, node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
-import { runHelpers, stepOf } from "../helpers/run-helpers";
+import { type RunBody, runHelpers, stepOf } from "../helpers/run-helpers";
 import { type StackOptions, useStack } from "../helpers/stack";
 import { until } from "../helpers/until";
 
@@ -10,6 +10,13 @@ import { until } from "../helpers/until";
  * The foundation, end to end: real route handlers → local engine → /api/inngest
  * (the unmodified SDK) → database. Shared by every driver × execution mode.
  */
+
+/** Step timing fields of the run answer, which the shared RunBody leaves out. */
+type RunStepTimes = RunBody["steps"][number] & {
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+};
 
 export function defineRunFlowSuite(options: StackOptions) {
   // Node 20 has no global WebSocket; the SDK's realtime subscriber needs one.
@@ -113,6 +120,64 @@ export function defineRunFlowSuite(options: StackOptions) {
       expect(server.hits("/ok/after")).toBe(1);
     });
 
+    it("shows a sleeping delay node running from when its sleep began, and its whole sleep as its duration", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("wait", "delay", { duration: "1h" }), node("after", "text", { template: "done" })],
+        edges: [edge("wait", "after")],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.settle();
+      const asleep = step(await getRun(runId), "wait") as RunStepTimes;
+      expect(asleep.status).toBe("running");
+      expect(asleep.startedAt).toEqual(expect.any(String));
+      const events = await runEvents(runId);
+      expect(events.filter((e) => e.nodeId === "wait").map((e) => e.type)).toEqual(["step.started"]);
+
+      // The engine's clock is manual, the database's is not: move the recorded start an hour back,
+      // as an hour of real sleep would have, so the duration shows where it is measured from.
+      const { getDb } = await import("@/server/db/client");
+      const { runSteps } = await import("@/server/db/schema");
+      const { and, eq, sql } = await import("drizzle-orm");
+      await (await getDb())
+        .update(runSteps)
+        .set({ startedAt: sql`${runSteps.startedAt} - interval '1 hour'` })
+        .where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, "wait")));
+
+      await stack().engine.clock.advance(3_600_000);
+      await stack().engine.settle();
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      const woke = step(run, "wait") as RunStepTimes;
+      expect(woke.status).toBe("succeeded");
+      expect(woke.durationMs).toBeGreaterThanOrEqual(3_600_000);
+      expect(woke.durationMs).toBeLessThan(3_600_000 + 60_000);
+      expect(Date.parse(woke.startedAt ?? "")).toBe(Date.parse(asleep.startedAt ?? "") - 3_600_000);
+      // One step.started for the node: the one written when the sleep began.
+      const after = (await runEvents(runId)).filter((e) => e.nodeId === "wait").map((e) => e.type);
+      expect(after).toEqual(["step.started", "step.completed"]);
+    });
+
+    it("records a session-API run as `ui` when a page of the app started it, otherwise as `api`", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("only", "text", { template: "hi" })],
+        edges: [],
+      });
+      const start = async (headers: Record<string, string>) => {
+        const response = await fetch(`${stack().app.url}/api/workflows/${workflowId}/runs`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ input: {} }),
+        });
+        expect(response.status).toBe(202);
+        const { runId } = (await response.json()) as { runId: string };
+        return (await getRun(runId)).trigger;
+      };
+      expect(await start({ "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" })).toBe("ui");
+      expect(await start({})).toBe("api"); // curl, a script
+      expect(await start({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" })).toBe("api");
+      await stack().engine.drain();
+    });
+
     it("publishes every stored event of a run to the run's realtime channel", async () => {
       const { inngest } = await import("../../inngest/client");
       const { runChannel } = await import("../../inngest/channels");
@@ -137,10 +202,9 @@ export function defineRunFlowSuite(options: StackOptions) {
       try {
         await stack().engine.clock.advance(60_000);
         await stack().engine.settle();
-        // Before the subscription: queued and running. The delay node's own step runs after its sleep.
-        const stored = (await runEvents(runId)).filter((e) => e.seq > 2);
+        // Before the subscription: queued, running and the delay's start. Its node step runs after the sleep.
+        const stored = (await runEvents(runId)).filter((e) => e.seq > 3);
         expect(stored.map((e) => `${e.type}:${e.nodeId ?? ""}`)).toEqual([
-          "step.started:wait",
           "step.completed:wait",
           "step.started:after",
           "step.completed:after",

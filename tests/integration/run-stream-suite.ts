@@ -4,6 +4,7 @@ import { createManualClock } from "../../inngest/local/clock";
 import { edge, node } from "../fixtures/graphs";
 import { openSse, type SseConnection } from "../helpers/sse-client";
 import { type StackOptions, useStack } from "../helpers/stack";
+import { until } from "../helpers/until";
 
 /**
  * Live run streams end to end: real route handlers, the local engine's realtime
@@ -80,8 +81,8 @@ export function defineRunStreamSuite(options: StackOptions) {
       const sse = await stream(`/api/runs/${runId}/stream`);
       expect(sse.status).toBe(200);
       expect(sse.headers.get("content-type")).toMatch(/^text\/event-stream/);
-      await sse.until(hasSeq(2));
-      expect(sse.events().map((f) => f.event)).toEqual(["run.status", "run.status"]);
+      await sse.until(hasSeq(3));
+      expect(sse.events().map((f) => f.event)).toEqual(["run.status", "run.status", "step.started"]);
 
       await stack().engine.clock.advance(60_000);
       await stack().engine.settle();
@@ -132,7 +133,7 @@ export function defineRunStreamSuite(options: StackOptions) {
       expect(ids(resumed)).toEqual(all.filter((seq) => seq > 2));
     });
 
-    it("answers a finished run with its events and `end`, and a client that has them all with `end` alone", async () => {
+    it("answers a finished run with its events and `end`, and a client that has them all with 204", async () => {
       const runId = await startRun({ nodes: [node("only", "text", { template: "hi" })], edges: [] });
       await stack().engine.drain();
       const stored = await storedEvents(runId);
@@ -143,16 +144,54 @@ export function defineRunStreamSuite(options: StackOptions) {
 
       const last = stored.at(-1)?.seq ?? 0;
       const caughtUp = await stream(`/api/runs/${runId}/stream?lastEventId=${last}`);
-      await caughtUp.ended;
-      expect(caughtUp.events()).toEqual([]);
-      expect(caughtUp.frames.map((f) => f.event)).toEqual(["message", "end"]);
+      // 204 is what stops an EventSource from reconnecting; a stream with only `end` would not.
+      expect(caughtUp.status).toBe(204);
+      expect(caughtUp.text ?? "").toBe("");
+      const behind = await stream(`/api/runs/${runId}/stream`, { "last-event-id": String(last - 1) });
+      await behind.ended;
+      expect(ids(behind)).toEqual([last]);
     });
+
+    for (const route of ["session", "v1"] as const) {
+      it(`lets a standard EventSource (${route} route) read a finished run once and stop`, async () => {
+        const { EventSource } = await import("eventsource");
+        const runId = await startRun({ nodes: [node("only", "text", { template: "hi" })], edges: [] });
+        await stack().engine.drain();
+        const stored = (await storedEvents(runId)).map((e) => e.seq);
+        const path = route === "session" ? `/api/runs/${runId}/stream` : `/api/v1/runs/${runId}/stream`;
+        const answers: number[] = [];
+        const source = new EventSource(`${stack().app.url}${path}`, {
+          fetch: async (input, init) => {
+            const headers = { ...init.headers, ...(route === "v1" && { authorization: `Bearer ${apiKey}` }) };
+            const response = await fetch(input, { ...init, headers });
+            answers.push(response.status);
+            return response;
+          },
+        });
+        const received: number[] = [];
+        for (const type of ["run.status", "step.started", "step.completed"]) {
+          source.addEventListener(type, (event) => received.push(Number(event.lastEventId)));
+        }
+        try {
+          // No close() on `end` here: the server alone must stop the client.
+          await until(() => source.readyState === EventSource.CLOSED, "the EventSource to stop", 10_000);
+          // Past the stream's `retry:` interval: a client that was going to come back would have.
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          expect(source.readyState).toBe(EventSource.CLOSED);
+          expect(received).toEqual(stored);
+          // The stream with every event, then its reconnect with Last-Event-ID answered 204.
+          expect(answers).toEqual([200, 204]);
+        } finally {
+          source.close();
+        }
+      });
+    }
 
     it("sends heartbeats while the run is quiet and closes before the duration limit, resumable", async () => {
       const runId = await startRun(sleeping(10));
       await stack().engine.settle();
       const sse = await stream(`/api/runs/${runId}/stream`);
-      await sse.until(hasSeq(2));
+      await sse.until(hasSeq(3));
       await streamClock.advance(15_000);
       await sse.until((frames) => frames.filter((f) => f.event === "heartbeat").length === 1);
       await streamClock.advance(15_000);
@@ -161,7 +200,7 @@ export function defineRunStreamSuite(options: StackOptions) {
       await streamClock.advance(280_000 - 30_000);
       await sse.ended;
       expect(sse.frames.some((f) => f.event === "end")).toBe(false);
-      const resumed = await stream(`/api/runs/${runId}/stream`, { "last-event-id": "2" });
+      const resumed = await stream(`/api/runs/${runId}/stream`, { "last-event-id": "3" });
       await resumed.until((frames) => frames.some((f) => f.retry !== undefined));
       expect(resumed.events()).toEqual([]);
     });

@@ -12,7 +12,8 @@ import {
 
 /**
  * Approval and sub-workflow nodes wait on the outside world (a person, a child run), so the
- * orchestrator runs them as several durable steps around a wait instead of one `node:<id>` step.
+ * orchestrator runs them as several durable steps around a wait instead of one `node:<id>` step;
+ * a delay node's sleep is preceded by a step that records its start.
  * What each step writes is the caller's business: these effects, run inside the named steps.
  */
 export type NodeEffects = {
@@ -24,6 +25,8 @@ export type NodeEffects = {
     ticket: ApprovalTicket,
     decided: ReceivedEvent | null,
   ): Promise<ApprovalOutput>;
+  /** Inside `delay-start:<id>`: the delay node's step starts now (running, its start time), before it sleeps. */
+  startDelay(node: WorkflowNodeOf<"delay">): Promise<void>;
   /** Inside `subrun-start:<id>`: create the child run (queued) that `subrun:<id>` will execute. */
   startChildRun(node: WorkflowNodeOf<"subworkflow">, scope: RunScope): Promise<ChildRunRef>;
   /** Inside `node:<id>`: record the child's result as the node's: its output, or a failure (throw). */
@@ -52,6 +55,7 @@ export type InvokeResult = { ok: true; value: unknown } | { ok: false; error: { 
 /** Step ids (never change them: runs in flight replay by id). */
 export const approvalRequestIdFor = (nodeId: string) => `approval-request:${nodeId}`;
 export const approvalWaitIdFor = (nodeId: string) => `approval:${nodeId}`;
+export const delayStartIdFor = (nodeId: string) => `delay-start:${nodeId}`;
 export const subrunStartIdFor = (nodeId: string) => `subrun-start:${nodeId}`;
 export const subrunIdFor = (nodeId: string) => `subrun:${nodeId}`;
 

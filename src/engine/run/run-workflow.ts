@@ -3,7 +3,7 @@ import { indexGraph } from "../graph/graph-index";
 import type { WorkflowGraph, WorkflowNode } from "../graph/schema";
 import { delayMsOf } from "../nodes/delay-node";
 import { planNext } from "./plan-next";
-import { type NodeEffects, runApprovalNode, runSubworkflowNode } from "./run-wait-nodes";
+import { delayStartIdFor, type NodeEffects, runApprovalNode, runSubworkflowNode } from "./run-wait-nodes";
 import { type StepRunner, sleepIdFor, stepIdFor } from "./step-runner";
 
 /** How a run ended. `outputs` holds every completed node's output, by node id. */
@@ -47,9 +47,9 @@ export type RunWorkflowArgs = {
 
 /**
  * Runs a workflow to completion over a durable step runner: plan, run every ready node in parallel
- * (a delay node sleeps durably first), record outputs, repeat. Stops at the first round with a failure
- * and reports the first failed node in plan order. On success `output` is the output of the only
- * completed sink node, or a record of the completed sinks' outputs by id.
+ * (a delay node records its start, then sleeps durably), record outputs, repeat. Stops at the first
+ * round with a failure and reports the first failed node in plan order. On success `output` is the
+ * output of the only completed sink node, or a record of the completed sinks' outputs by id.
  */
 export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
   const { graph, input, runner, runNode, seedOutputs, effects } = args;
@@ -73,7 +73,14 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
     if (node.type === "delay") {
       // An unreadable duration skips the sleep; the node's own step then fails with the config error.
       const ms = delayMsOf(node.data.config);
-      if (ms !== null) await runner.sleep(sleepIdFor(node.id), ms);
+      if (ms !== null) {
+        // A sleep can write nothing, so the node's start (running, its start time) is its own step.
+        // A run that was asleep or past the sleep when this step was added meets it as a new step on
+        // replay and runs it then: a node still pending starts at that moment (its sleep's length is
+        // lost, as it was before), one that already ran is left alone.
+        if (effects) await runner.run(delayStartIdFor(node.id), () => effects.startDelay(node));
+        await runner.sleep(sleepIdFor(node.id), ms);
+      }
     }
     const scope = scopeFor(node);
     // These wait on a person or a child run: several durable steps around a wait, not one node step.

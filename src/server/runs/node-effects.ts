@@ -5,9 +5,10 @@ import { getDb } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import { recordSubrunOutcome } from "../subruns/record-subrun-outcome";
 import { startSubrun } from "../subruns/start-subrun";
+import { startDelayStep } from "./start-delay-step";
 
 /**
- * The database side of approval and sub-workflow nodes for one attempt of one run, as the engine's
+ * The database side of delay, approval and sub-workflow nodes for one attempt of one run, as the engine's
  * orchestrator calls it inside its durable steps. `asStepError` turns a NodeStepError into what the
  * durable executor understands (non-retriable or not), as it does for ordinary node steps.
  */
@@ -31,6 +32,7 @@ export function createNodeEffects(ctx: {
     requestApproval: (node, scope) =>
       guarded(async () => requestApproval(await getDb(), { ...ref(node.id), node, scope })),
     recordApproval: (node) => guarded(async () => recordApprovalOutcome(await getDb(), ref(node.id))),
+    startDelay: (node) => guarded(async () => publish(await startDelayStep(await getDb(), ref(node.id)))),
     startChildRun: (node, scope) =>
       guarded(async () => startSubrun(await getDb(), { ...ref(node.id), node, scope })),
     recordChildRun: (node, child, result) =>

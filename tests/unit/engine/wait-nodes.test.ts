@@ -163,6 +163,9 @@ describe("runWorkflow with approval and sub-workflow nodes", () => {
           decidedAt: "2030-01-01T00:00:00.000Z",
         };
       },
+      startDelay: async (n) => {
+        calls.push(`delay-start:${n.id}`);
+      },
       startChildRun: async (n, scope) => {
         calls.push(`start:${n.id}:${JSON.stringify(scope.input)}`);
         return { runId: "run_child", workspaceId: "ws" };
@@ -251,6 +254,22 @@ describe("runWorkflow with approval and sub-workflow nodes", () => {
       failedNodeId: "sub",
       error: { message: "child failed: function died" },
     });
+  });
+
+  it("records a delay node's start in its own step before the sleep, then runs its node step", async () => {
+    const runner = memoryRunner();
+    const calls: string[] = [];
+    const outcome = await runWorkflow({
+      graph: graph([node("wait", "delay", { duration: "1h" })]),
+      input: {},
+      runner,
+      effects: effects(calls),
+      runNode: async () => ({ delayedMs: 3_600_000 }),
+    });
+    expect(runner.calls).toEqual(["delay-start:wait", "sleep:wait", "node:wait"]);
+    expect(runner.sleeps).toEqual([{ id: "sleep:wait", ms: 3_600_000 }]);
+    expect(calls).toEqual(["delay-start:wait"]);
+    expect(outcome).toMatchObject({ status: "succeeded" });
   });
 
   it("fails such a node clearly when the runner has no effects", async () => {

@@ -17,7 +17,8 @@ const SSE_HEADERS = {
 };
 
 /**
- * A run's events as server-sent events, for the session and the API-key route.
+ * A run's events as server-sent events, for the session and the API-key route;
+ * 204 No Content for a finished run whose client already has all its events.
  * Reads the database twice per connection, whatever else is streaming: the
  * ownership check (404 before anything is opened) and one replay. In between it
  * joins the run's shared feed, so events published while the replay is read are
@@ -28,7 +29,12 @@ export async function openRunStream(
   args: { workspaceId: string; runId: string; afterSeq: number; signal?: AbortSignal },
 ): Promise<Response> {
   const { workspaceId, runId, afterSeq } = args;
-  const status = await getRunStatusOrThrow(db, workspaceId, runId);
+  const { status, lastSeq } = await getRunStatusOrThrow(db, workspaceId, runId);
+  // The run is over and the client has every event: 204 is the one answer that stops an
+  // EventSource from reconnecting (a 200 with only `end` would have it come back forever).
+  if (isTerminalRunStatus(status) && afterSeq >= lastSeq) {
+    return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+  }
   const settings = runStreamSettings();
   let session: RunStreamSession | undefined;
   let feed: RunFeed | undefined;
