@@ -97,7 +97,17 @@ export async function exercise(baseUrl: string, key: string, drain: () => Promis
   });
   if (later.response.status !== 202) throw new Error("wait=0 answered " + later.response.status);
 
-  const queued = must("startRun", await start("Barbara"));
+  // A run that sleeps for an hour is still live when it is cancelled (a quick one could finish first).
+  const sleeper = must("createWorkflow", await client.POST("/api/v1/workflows", {
+    body: {
+      name: "typed client sleeper",
+      graph: { nodes: [{ id: "nap", type: "delay", position: { x: 0, y: 0 }, data: { config: { duration: "1h" } } }], edges: [] },
+    },
+  }));
+  const queued = must("startRun", await client.POST("/api/v1/workflows/{workflowId}/runs", {
+    params: { path: { workflowId: sleeper.id }, header: {} },
+    body: { input: {} },
+  }));
   const cancelled = must("cancelRun", await client.POST("/api/v1/runs/{runId}/cancel", {
     params: { path: { runId: queued.runId } },
   }));

@@ -165,7 +165,7 @@ export const V1 = {
     tag: "runs",
     summary: "Follow a run live: its events as server-sent events, resumable",
     description:
-      "`text/event-stream`. Each event's `id` is its per-run seq and its `data` is `{ runId, seq, type, nodeId, data, at }`; event names: `run.status`, `step.started`, `step.completed`, `step.failed`, `step.skipped`, `log`, `token`, `approval.requested`, `approval.decided`, plus `heartbeat` (every 15 s) and `end` (after the run's terminal status, then the stream closes). Stored events after `Last-Event-ID` are replayed first, then live ones follow, each exactly once. The server closes the stream after a few minutes; reconnect with `Last-Event-ID` to resume.",
+      "`text/event-stream`. Each event's `id` is its per-run seq and its `data` is `{ runId, seq, type, nodeId, data, at }`; event names: `run.status`, `step.started`, `step.completed`, `step.failed`, `step.skipped`, `log`, `token`, `approval.requested`, `approval.decided`, `run.reconciled`, plus `heartbeat` (every 15 s) and `end` (after the run's terminal status, then the stream closes). Stored events after `Last-Event-ID` are replayed first, then live ones follow, each exactly once. The server closes the stream after a few minutes; reconnect with `Last-Event-ID` to resume. A finished run whose last event the client has seen answers 204, which stops EventSource's reconnects.",
     scope: "runs:read",
     params: RunParams,
     query: RunStreamQuery,
@@ -173,6 +173,9 @@ export const V1 = {
       "Last-Event-ID": { schema: LastEventIdHeader, description: "Resume after this event id (seq)" },
     },
     status: 200,
+    responses: {
+      204: "The run is over and `Last-Event-ID` is at or past its last event: nothing more will come",
+    },
     response: {
       description: "A `text/event-stream` of the run's events",
       mediaType: "text/event-stream",
