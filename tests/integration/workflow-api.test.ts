@@ -69,6 +69,36 @@ describe("workflow and run API (pglite)", () => {
     expect(byNode["short-reply"]?.status).toBe("skipped");
   });
 
+  it("keeps what the editor stores on an edge (type, label, data) across save and read", async () => {
+    const edge = {
+      id: "a->b",
+      source: "a",
+      target: "b",
+      type: "smoothstep",
+      label: "then",
+      data: { color: "#0a0", note: { pinned: true } },
+    };
+    const graph = {
+      nodes: [
+        { id: "a", type: "text", position: { x: 0, y: 0 }, data: { config: { template: "a" } } },
+        { id: "b", type: "text", position: { x: 200, y: 0 }, data: { config: { template: "b" } } },
+      ],
+      edges: [edge],
+    };
+    const created = await stack().api<{ id: string }>("POST", "/api/workflows", { name: "edges", graph });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const read = await stack().api<{ graph: { edges: unknown[] } }>(
+      "GET",
+      `/api/workflows/${created.body.id}`,
+    );
+    expect(read.body.graph.edges).toEqual([edge]);
+    const tooLong = await stack().api("POST", "/api/workflows", {
+      name: "edges",
+      graph: { ...graph, edges: [{ ...edge, label: "x".repeat(201) }] },
+    });
+    expect(tooLong.status).toBe(422);
+  });
+
   it("creates a workflow, saves new versions with PUT, and pins runs to the version they started on", async () => {
     const created = await stack().api<{ id: string; version: number }>("POST", "/api/workflows", {
       name: "pinned",

@@ -64,6 +64,10 @@ export const WorkflowEdgeSchema = z.object({
   target: z.string().min(1),
   sourceHandle: z.string().nullish(),
   targetHandle: z.string().nullish(),
+  /** The editor's own: how the edge is drawn and what it says. Kept on save, never read by the engine. */
+  type: z.string().max(100).optional(),
+  label: z.string().max(200).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
 });
 
 /**
