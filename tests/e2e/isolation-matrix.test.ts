@@ -42,6 +42,7 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   { method: "PUT", route: "/api/workflows/:workflowId", body: { name: "pwned", graph }, targetsVictim: true },
   { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
   { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
+  { method: "GET", route: "/api/runs/:runId/events", targetsVictim: true },
   { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },
   { method: "PUT", route: "/api/runs/:runId/pin", targetsVictim: true },
   { method: "DELETE", route: "/api/runs/:runId/pin", targetsVictim: true },

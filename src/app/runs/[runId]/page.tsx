@@ -20,10 +20,16 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
       <h1>
         Run <code>{run.id}</code>
       </h1>
-      <p className="muted">
-        {run.status} · {run.workflowId} v{run.version} · started by {run.trigger}
-      </p>
-      <RunEventLog runId={run.id} initialEvents={events} />
+      <RunEventLog
+        run={{
+          id: run.id,
+          status: run.status,
+          workflowId: run.workflowId,
+          version: run.version,
+          trigger: run.trigger,
+        }}
+        initialEvents={events}
+      />
     </main>
   );
 }

@@ -1,33 +1,43 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
+import { latestRunStatus } from "../../../components/runs/run-events";
 import { useRunEvents } from "./use-run-events";
 
-/** The run's event log, live. A gap in what arrived makes the page re-read the stored events once. */
-export function RunEventLog({ runId, initialEvents }: { runId: string; initialEvents: RunEventMessage[] }) {
-  const router = useRouter();
-  const { events, connectionStatus, error, missingFrom } = useRunEvents(runId, initialEvents);
+export type RunHeading = { id: string; status: string; workflowId: string; version: number; trigger: string };
 
-  useEffect(() => {
-    if (missingFrom !== null) router.refresh();
-  }, [missingFrom, router]);
-
+/**
+ * The run's status line and event log, live: the status follows the latest
+ * `run.status` event, and the log has every event once, in order (gaps in what
+ * arrived live are read from the server).
+ */
+export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEvents: RunEventMessage[] }) {
+  const { events, connectionStatus, error, missingFrom } = useRunEvents(run.id, initialEvents);
+  const status = latestRunStatus(events, run.status);
   return (
-    <section className="card">
-      <h2>
-        Events <span className="muted">{error ? error.message : `live: ${connectionStatus}`}</span>
-      </h2>
-      <ol>
-        {events.map((event) => (
-          <li key={event.seq} value={event.seq}>
-            <code>{event.type}</code>
-            {event.nodeId && <span className="muted"> {event.nodeId}</span>} <small>{summary(event)}</small>
-          </li>
-        ))}
-      </ol>
-    </section>
+    <>
+      <p className="muted">
+        <span data-testid="run-status">{status}</span> · {run.workflowId} v{run.version} · started by{" "}
+        {run.trigger}
+      </p>
+      <section className="card">
+        <h2>
+          Events{" "}
+          <span className="muted">
+            {error ? error.message : `live: ${connectionStatus}`}
+            {missingFrom !== null && ` · reading missed events from #${missingFrom}`}
+          </span>
+        </h2>
+        <ol>
+          {events.map((event) => (
+            <li key={event.seq} value={event.seq}>
+              <code>{event.type}</code>
+              {event.nodeId && <span className="muted"> {event.nodeId}</span>} <small>{summary(event)}</small>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
   );
 }
 

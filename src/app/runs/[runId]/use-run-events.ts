@@ -1,17 +1,22 @@
 "use client";
 
 import { useRealtime } from "inngest/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
+import { firstMissingSeq, isRunEventMessage, mergeRunEvents } from "../../../components/runs/run-events";
+
+/** How often, and how many times, a gap is read again while its events are not stored yet. */
+const GAP_RETRY_MS = 1_000;
+const GAP_RETRIES = 30;
 
 /**
- * A run's events for the run page: the ones the server rendered, then live
- * ones from Inngest realtime (`useRealtime`), merged by seq so nothing shows
- * twice. The subscription token comes from our session route, which checks the
- * run is the caller's and grants this run's channel only. `missingFrom` names
- * the first seq not seen yet while a later one is (events published between the
- * server render and the subscription): the page then re-renders from the
- * database.
+ * A run's events for the run page: the ones the server rendered, then live ones
+ * from Inngest realtime (`useRealtime`), merged by seq so nothing shows twice.
+ * The subscription token comes from our session route, which checks the run is
+ * the caller's and grants this run's channel only. When a seq is missing while a
+ * later one is there (a publish lost, or sent between the server render and the
+ * subscription), the missing events are read from `GET /api/runs/:id/events`
+ * until the log has no hole.
  */
 export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
   const { messages, connectionStatus, error } = useRealtime({
@@ -21,17 +26,40 @@ export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
     // A run's events are bounded by the run; keep them all, the page shows the whole log.
     historyLimit: null,
   });
+  const [filled, setFilled] = useState<RunEventMessage[]>([]);
+  const [gapReads, setGapReads] = useState(0);
 
   const live = messages.all;
-  return useMemo(() => {
-    const bySeq = new Map<number, RunEventMessage>();
-    for (const event of initialEvents) bySeq.set(event.seq, event);
-    for (const message of live)
-      if (isRunEventMessage(message.data)) bySeq.set(message.data.seq, message.data);
-    const events = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-    const gap = events.findIndex((event, index) => event.seq !== index + 1);
-    return { events, connectionStatus, error, missingFrom: gap === -1 ? null : gap + 1 };
-  }, [initialEvents, live, connectionStatus, error]);
+  const events = useMemo(() => {
+    const received = live.flatMap((message) => (isRunEventMessage(message.data) ? [message.data] : []));
+    return mergeRunEvents(initialEvents, filled, received);
+  }, [initialEvents, filled, live]);
+  const missingFrom = firstMissingSeq(events);
+
+  useEffect(() => {
+    if (missingFrom === null || gapReads >= GAP_RETRIES) return;
+    let cancelled = false;
+    // The first read goes at once; a gap that outlives it is read again a little later.
+    const timer = setTimeout(
+      () => {
+        readEventsAfter(runId, missingFrom - 1)
+          .then((page) => {
+            if (!cancelled) setFilled((previous) => mergeRunEvents(previous, page));
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            if (!cancelled) setGapReads((reads) => reads + 1);
+          });
+      },
+      gapReads === 0 ? 0 : GAP_RETRY_MS,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [runId, missingFrom, gapReads]);
+
+  return { events, connectionStatus, error, missingFrom };
 }
 
 async function fetchRunToken(runId: string) {
@@ -40,8 +68,9 @@ async function fetchRunToken(runId: string) {
   return (await response.json()) as { channel: string; topics: string[]; key: string; apiBaseUrl?: string };
 }
 
-function isRunEventMessage(value: unknown): value is RunEventMessage {
-  if (!value || typeof value !== "object") return false;
-  const candidate = value as Partial<RunEventMessage>;
-  return typeof candidate.seq === "number" && typeof candidate.type === "string";
+async function readEventsAfter(runId: string, after: number): Promise<RunEventMessage[]> {
+  const response = await fetch(`/api/runs/${encodeURIComponent(runId)}/events?after=${after}`);
+  if (!response.ok) throw new Error(`Reading the run's events failed (${response.status})`);
+  const page = (await response.json()) as { data: unknown[] };
+  return page.data.filter(isRunEventMessage);
 }
