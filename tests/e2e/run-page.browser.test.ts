@@ -1,0 +1,70 @@
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from "../helpers/browser";
+import { useNextApp } from "../helpers/next-app";
+
+/**
+ * The run page in a real browser against `next start`: the status line and the
+ * event log follow the run live (Inngest realtime from the local engine), from
+ * a sleeping run to its end.
+ */
+describe.skipIf(!CHROMIUM)("the run page in a browser", () => {
+  const app = useNextApp({});
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The test app's engine learns the app's functions only when asked.
+    await app().engine.syncApp(`${app().url}/api/inngest`);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows the status change and every event live as the run wakes and finishes", async () => {
+    const created = await app().call<{ id: string }>("POST", "/api/workflows", {
+      body: {
+        name: "browser: sleeper",
+        graph: {
+          nodes: [
+            { id: "nap", type: "delay", position: { x: 0, y: 0 }, data: { config: { duration: "1h" } } },
+            { id: "done", type: "text", position: { x: 200, y: 0 }, data: { config: { template: "awake" } } },
+          ],
+          edges: [{ id: "nap-done", source: "nap", target: "done" }],
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const started = await app().call<{ runId: string }>("POST", `/api/workflows/${created.body.id}/runs`, {
+      body: { input: {} },
+    });
+    const { runId } = started.body;
+    await app().engine.settle();
+
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app().url}/runs/${runId}`);
+      const status = page.getByTestId("run-status");
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("running");
+      // Live: the subscription is open before the run moves on.
+      await expect
+        .poll(async () => (await page.textContent("h2")) ?? "", { timeout: 15_000 })
+        .toContain("live: open");
+
+      await app().engine.clock.advance(3_600_000);
+      await app().engine.settle();
+
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("succeeded");
+      const stored = await app().call<{ data: Array<{ seq: number }> }>("GET", `/api/runs/${runId}/events`);
+      const shown = await page
+        .locator("ol > li")
+        .evaluateAll((items) => items.map((item) => Number(item.getAttribute("value"))));
+      // Every stored event once, in order: nothing skipped, nothing twice.
+      expect(shown).toEqual(stored.body.data.map((event) => event.seq));
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "run-page-succeeded.png"), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+/**
+ * Debian's Chromium driven by playwright-core (Playwright cannot download its
+ * own browsers here). `.ci/run` installs the package; elsewhere the browser
+ * tests are skipped with a message when it is missing, and fail on CI.
+ */
+
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+export const CHROMIUM = CANDIDATES.find((candidate) => existsSync(candidate));
+
+if (!CHROMIUM) {
+  const reason = "no Chromium at /usr/bin/chromium (apt-get install chromium)";
+  if (process.env.CI) throw new Error(`CI runs the browser tests: ${reason}`);
+  console.warn(`[tests] skipping browser tests: ${reason}`);
+}
+
+/** Where screenshots go: kept after the run as artifacts (ignored by git). */
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, "../../.test-artifacts");
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error("Chromium is not installed");
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  // Playwright gives every launch a fresh profile of its own.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Headless on a machine with no network but the loopback: nothing may call out.
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
