@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { connection } from "next/server";
 import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
 import { loadHomePage } from "@/server/pages/load-home-page";
@@ -21,6 +22,9 @@ export default async function HomePage() {
           the embedded database; runs execute on the local engine.
         </p>
       )}
+      <nav>
+        <Link href="/runs">All runs</Link>
+      </nav>
       <h2>Workflows</h2>
       {workflows.length === 0 && (
         <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>

@@ -41,6 +41,7 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   { method: "GET", route: "/api/workflows/:workflowId", targetsVictim: true },
   { method: "PUT", route: "/api/workflows/:workflowId", body: { name: "pwned", graph }, targetsVictim: true },
   { method: "POST", route: "/api/workflows/:workflowId/runs", body: { input: {} }, targetsVictim: true },
+  { method: "GET", route: "/api/runs", targetsVictim: false },
   { method: "GET", route: "/api/runs/:runId", targetsVictim: true },
   { method: "GET", route: "/api/runs/:runId/events", targetsVictim: true },
   { method: "POST", route: "/api/runs/:runId/cancel", targetsVictim: true },

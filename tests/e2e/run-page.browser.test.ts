@@ -9,7 +9,7 @@ import { useNextApp } from "../helpers/next-app";
  * event log follow the run live (Inngest realtime from the local engine), from
  * a sleeping run to its end.
  */
-describe.skipIf(!CHROMIUM)("the run page in a browser", () => {
+describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
   const app = useNextApp({});
   let browser: Browser;
 
@@ -63,6 +63,28 @@ describe.skipIf(!CHROMIUM)("the run page in a browser", () => {
       // Every stored event once, in order: nothing skipped, nothing twice.
       expect(shown).toEqual(stored.body.data.map((event) => event.seq));
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, "run-page-succeeded.png"), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("lists runs under the filters a person picks, and opens one", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app().url}/`);
+      await page.getByRole("link", { name: "All runs" }).click();
+      await page.waitForURL(/\/runs$/);
+      await page.getByLabel("Status").selectOption("succeeded");
+      await page.getByRole("button", { name: "Filter" }).click();
+      await page.waitForURL(/status=succeeded/);
+      const statuses = await page.locator("td[data-status]").allTextContents();
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(new Set(statuses)).toEqual(new Set(["succeeded"]));
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "runs-list.png"), fullPage: true });
+
+      await page.locator("tbody tr a").first().click();
+      await page.waitForURL(/\/runs\/run_/);
+      await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
     } finally {
       await page.close();
     }

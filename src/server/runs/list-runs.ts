@@ -1,6 +1,6 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client";
-import { runs } from "../db/schema";
+import { type RunTrigger, runs } from "../db/schema";
 import type { ListRunsQuery, RunListDto } from "./contracts";
 import { toRunSummary } from "./to-dto";
 
@@ -13,7 +13,7 @@ import { toRunSummary } from "./to-dto";
 export async function listRuns(
   db: DatabaseOrTransaction,
   workspaceId: string,
-  query: ListRunsQuery,
+  query: ListRunsQuery & { trigger?: RunTrigger; createdAfter?: Date; createdBefore?: Date },
 ): Promise<RunListDto> {
   const rows = await db
     .select()
@@ -23,6 +23,9 @@ export async function listRuns(
         eq(runs.workspaceId, workspaceId),
         query.workflowId ? eq(runs.workflowId, query.workflowId) : undefined,
         query.status ? eq(runs.status, query.status) : undefined,
+        query.trigger ? eq(runs.trigger, query.trigger) : undefined,
+        query.createdAfter ? gte(runs.createdAt, query.createdAfter) : undefined,
+        query.createdBefore ? lt(runs.createdAt, query.createdBefore) : undefined,
         query.cursor ? lt(runs.id, query.cursor) : undefined,
       ),
     )
