@@ -23,7 +23,7 @@ export default async function HomePage() {
         </p>
       )}
       <nav>
-        <Link href="/runs">All runs</Link>
+        <Link href="/runs">All runs</Link> · <Link href="/settings">Settings</Link>
       </nav>
       <h2>Workflows</h2>
       {workflows.length === 0 && (

@@ -1,0 +1,56 @@
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from "../helpers/browser";
+import { useNextApp } from "../helpers/next-app";
+
+/** The settings page in a real browser: API keys and credentials without curl. */
+describe.skipIf(!CHROMIUM)("the settings page in a browser", () => {
+  const app = useNextApp({});
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("creates an API key shown once that works, revokes it, and stores a credential whose secret never comes back", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app().url}/`);
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.waitForURL(/\/settings$/);
+
+      await page.getByLabel("Name").first().fill("ci robot");
+      await page.getByLabel("runs:write").check();
+      await page.getByRole("button", { name: "Create key" }).click();
+      const secret = (await page.getByTestId("new-api-key").textContent()) ?? "";
+      expect(secret).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+      const used = await app().call("GET", "/api/v1/workflows", { bearer: secret });
+      expect(used.status).toBe(200);
+      await expect.poll(() => page.getByRole("row", { name: /ci robot/ }).textContent()).toContain("active");
+
+      await page.getByRole("button", { name: "Revoke ci robot" }).click();
+      await expect.poll(() => page.getByRole("row", { name: /ci robot/ }).textContent()).toContain("revoked");
+      expect((await app().call("GET", "/api/v1/workflows", { bearer: secret })).status).toBe(401);
+
+      const credentials = page.getByRole("region", { name: "Credentials" });
+      await credentials.getByLabel("Name").fill("groq");
+      await credentials.getByLabel("Kind").selectOption("openai");
+      await credentials.getByLabel("Secret").fill("gsk-very-secret-value");
+      await credentials.getByLabel("Base URL (optional)").fill("https://api.groq.com/openai/v1");
+      await credentials.getByRole("button", { name: "Store credential" }).click();
+      await expect
+        .poll(() => credentials.getByRole("row", { name: /groq/ }).textContent())
+        .toContain("baseUrl");
+      expect(await credentials.getByLabel("Secret").inputValue()).toBe("");
+      await page.reload();
+      expect(await page.content()).not.toContain("gsk-very-secret-value");
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "settings.png"), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+});
