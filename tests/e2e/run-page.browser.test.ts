@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from "../helpers/browser";
+import { type CountingServer, startCountingServer } from "../helpers/counting-server";
 import { useNextApp } from "../helpers/next-app";
 
 /**
@@ -12,14 +13,17 @@ import { useNextApp } from "../helpers/next-app";
 describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
   const app = useNextApp({});
   let browser: Browser;
+  let sink: CountingServer;
 
   beforeAll(async () => {
+    sink = await startCountingServer();
     // The test app's engine learns the app's functions only when asked.
     await app().engine.syncApp(`${app().url}/api/inngest`);
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
+    await sink?.close();
   });
 
   it("shows the status change and every event live as the run wakes and finishes", async () => {
@@ -49,7 +53,7 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
       await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("running");
       // Live: the subscription is open before the run moves on.
       await expect
-        .poll(async () => (await page.textContent("h2")) ?? "", { timeout: 15_000 })
+        .poll(() => page.getByTestId("live-status").textContent(), { timeout: 15_000 })
         .toContain("live: open");
 
       await app().engine.clock.advance(3_600_000);
@@ -85,6 +89,67 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
       await page.locator("tbody tr a").first().click();
       await page.waitForURL(/\/runs\/run_/);
       await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("succeeded");
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("shows a failed node with its error, and re-runs from it into a run that succeeds", async () => {
+    const created = await app().call<{ id: string }>("POST", "/api/workflows", {
+      body: {
+        name: "browser: flaky",
+        graph: {
+          nodes: [
+            { id: "start", type: "text", position: { x: 0, y: 0 }, data: { config: { template: "go" } } },
+            {
+              id: "call",
+              type: "http",
+              position: { x: 200, y: 0 },
+              data: {
+                config: { method: "GET", url: `${sink.url}/flaky/browser?fail=1` },
+                settings: { retries: 0 },
+              },
+            },
+          ],
+          edges: [{ id: "start-call", source: "start", target: "call" }],
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const started = await app().call<{ runId: string }>("POST", `/api/workflows/${created.body.id}/runs`, {
+      body: { input: {} },
+    });
+    await app().engine.settle();
+
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app().url}/runs/${started.body.runId}`);
+      await expect.poll(() => page.getByTestId("run-status").textContent()).toBe("failed");
+      const failedRow = page.locator('tr[data-node="call"]');
+      expect(await failedRow.getAttribute("data-status")).toBe("failed");
+      expect(await failedRow.getByRole("note").textContent()).toContain("500");
+      // The failing node comes first, where the eye lands.
+      expect(await page.locator("tbody tr").first().getAttribute("data-node")).toBe("call");
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "run-failed.png"), fullPage: true });
+
+      await page.getByRole("button", { name: "Re-run from call" }).click();
+      await page.waitForURL(
+        (url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(started.body.runId),
+      );
+      await expect
+        .poll(() => page.getByTestId("live-status").textContent(), { timeout: 15_000 })
+        .toContain("live: open");
+      await expect
+        .poll(
+          async () => {
+            await app().engine.settle();
+            return page.getByTestId("run-status").textContent();
+          },
+          { timeout: 15_000 },
+        )
+        .toBe("succeeded");
+      expect(sink.hits("/flaky/browser")).toBe(2);
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "run-rerun-succeeded.png"), fullPage: true });
     } finally {
       await page.close();
     }

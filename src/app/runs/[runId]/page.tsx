@@ -27,6 +27,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           workflowId: run.workflowId,
           version: run.version,
           trigger: run.trigger,
+          steps: run.steps,
         }}
         initialEvents={events}
       />

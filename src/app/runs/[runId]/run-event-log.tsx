@@ -1,29 +1,61 @@
 "use client";
 
+import { useEffect, useState } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
 import { latestRunStatus } from "../../../components/runs/run-events";
+import { type RunStepRow, RunSteps } from "../../../components/runs/run-steps";
+import { apiErrorMessage } from "../../../components/settings/api-error";
 import { useRunEvents } from "./use-run-events";
 
-export type RunHeading = { id: string; status: string; workflowId: string; version: number; trigger: string };
+export type RunHeading = {
+  id: string;
+  status: string;
+  workflowId: string;
+  version: number;
+  trigger: string;
+  steps: RunStepRow[];
+};
+
+const LIVE = new Set(["queued", "running", "waiting"]);
 
 /**
- * The run's status line and event log, live: the status follows the latest
- * `run.status` event, and the log has every event once, in order (gaps in what
- * arrived live are read from the server).
+ * The run, live: the status follows the latest `run.status` event, the nodes are
+ * read again whenever a new event arrives, and the log has every event once, in
+ * order (gaps in what arrived live are read from the server).
  */
 export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEvents: RunEventMessage[] }) {
   const { events, connectionStatus, error, missingFrom } = useRunEvents(run.id, initialEvents);
   const status = latestRunStatus(events, run.status);
+  const steps = useLiveSteps(run.id, run.steps, events.at(-1)?.seq ?? 0);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  async function cancel() {
+    setActionError(null);
+    const response = await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+    if (!response.ok) setActionError(await apiErrorMessage(response));
+  }
+
   return (
     <>
       <p className="muted">
         <span data-testid="run-status">{status}</span> · {run.workflowId} v{run.version} · started by{" "}
-        {run.trigger}
+        {run.trigger}{" "}
+        {LIVE.has(status) && (
+          <button type="button" onClick={cancel}>
+            Cancel run
+          </button>
+        )}
       </p>
+      {actionError && (
+        <p className="banner" role="alert">
+          {actionError}
+        </p>
+      )}
+      <RunSteps runId={run.id} workflowId={run.workflowId} runStatus={status} steps={steps} />
       <section className="card">
         <h2>
           Events{" "}
-          <span className="muted">
+          <span className="muted" data-testid="live-status">
             {error ? error.message : `live: ${connectionStatus}`}
             {missingFrom !== null && ` · reading missed events from #${missingFrom}`}
           </span>
@@ -39,6 +71,23 @@ export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEv
       </section>
     </>
   );
+}
+
+/** The run's nodes as the server has them, read again after each new event. */
+function useLiveSteps(runId: string, initial: RunStepRow[], lastSeq: number): RunStepRow[] {
+  const [steps, setSteps] = useState(initial);
+  useEffect(() => {
+    if (lastSeq === 0) return;
+    const controller = new AbortController();
+    fetch(`/api/runs/${runId}`, { signal: controller.signal })
+      .then((response) => (response.ok ? (response.json() as Promise<{ steps: RunStepRow[] }>) : null))
+      .then((detail) => {
+        if (detail) setSteps(detail.steps);
+      })
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [runId, lastSeq]);
+  return steps;
 }
 
 function summary(event: RunEventMessage): string {
