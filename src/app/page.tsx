@@ -32,7 +32,8 @@ export default async function HomePage() {
       {workflows.map((workflow) => (
         <section className="card" key={workflow.id}>
           <h3>
-            {workflow.name} <span className="muted">v{workflow.currentVersion}</span>
+            <Link href={`/workflows/${workflow.id}`}>{workflow.name}</Link>{" "}
+            <span className="muted">v{workflow.currentVersion}</span>
           </h3>
           <p className="muted">{workflow.description}</p>
           <pre>{workflow.runSnippet}</pre>

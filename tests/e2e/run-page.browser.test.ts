@@ -154,4 +154,42 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
       await page.close();
     }
   });
+
+  it("starts a run from a workflow's page with a form built from its input schema", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app().url}/`);
+      await page.getByRole("link", { name: "Hello, Stepwise" }).click();
+      await page.waitForURL(/\/workflows\/wf_example$/);
+      // The schema's example fills the required field; the health check is pointed at this test app.
+      expect(await page.getByLabel("name *").inputValue()).toBe("Ada Lovelace");
+      await page.getByLabel("appUrl").fill(app().url);
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, "workflow-run-form.png"), fullPage: true });
+      await page.getByRole("button", { name: "Start run" }).click();
+      await page.waitForURL(/\/runs\/run_/);
+      await expect
+        .poll(
+          async () => {
+            await app().engine.drain();
+            return page.getByTestId("run-status").textContent();
+          },
+          { timeout: 20_000 },
+        )
+        .toBe("succeeded");
+      expect(await page.locator('tr[data-node="summary"]').textContent()).toContain(
+        "What a long name, Ada Lovelace",
+      );
+
+      // A value the schema refuses comes back as the server's message, and no run starts.
+      await page.goto(`${app().url}/workflows/wf_example`);
+      await page.getByLabel("name *").fill("");
+      await page.getByText("Input as JSON").click();
+      await page.getByLabel("Input as JSON").fill('{"name": ""}');
+      await page.getByRole("button", { name: "Start run" }).click();
+      await expect.poll(() => page.locator("form [role=alert]").textContent()).toContain("Invalid run input");
+      expect(page.url()).toMatch(/\/workflows\/wf_example$/);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -16,7 +16,8 @@ const GAP_RETRIES = 30;
  * the caller's and grants this run's channel only. When a seq is missing while a
  * later one is there (a publish lost, or sent between the server render and the
  * subscription), the missing events are read from `GET /api/runs/:id/events`
- * until the log has no hole.
+ * until the log has no hole; once the subscription opens, what came after the
+ * render is read once too.
  */
 export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
   const { messages, connectionStatus, error } = useRealtime({
@@ -58,6 +59,18 @@ export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
       clearTimeout(timer);
     };
   }, [runId, missingFrom, gapReads]);
+
+  // Events published after the server render but before the subscription opened reach no
+  // subscriber; when they are the last ones no gap reveals them, so read once on opening.
+  const lastSeq = events.at(-1)?.seq ?? 0;
+  const [caughtUp, setCaughtUp] = useState(false);
+  useEffect(() => {
+    if (connectionStatus !== "open" || caughtUp) return;
+    setCaughtUp(true);
+    readEventsAfter(runId, lastSeq)
+      .then((page) => setFilled((previous) => mergeRunEvents(previous, page)))
+      .catch(() => undefined);
+  }, [runId, connectionStatus, caughtUp, lastSeq]);
 
   return { events, connectionStatus, error, missingFrom };
 }
