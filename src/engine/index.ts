@@ -44,6 +44,7 @@ export {
   approvalTimeoutMsOf,
   MAX_APPROVAL_TIMEOUT_MS,
 } from "./nodes/approval-config";
+export { DEFAULT_HANDLES, NODE_CATALOG, type NodeCatalogEntry, type NodeHandle } from "./nodes/catalog";
 export type { ConditionOutput } from "./nodes/condition-node";
 export {
   type ApprovalConfig,

@@ -2,6 +2,7 @@ import jsonata from "jsonata";
 import { ExpressionError, toExpressionError } from "./expression-error";
 import { LinearRegExp } from "./linear-regex";
 import type { RunScope } from "./run-scope";
+import { setExpressionSyntaxCheck } from "./syntax-check";
 
 /**
  * Bounds on a single evaluation. JSONata checks the clock and the depth on every sub-expression, so an
@@ -66,6 +67,9 @@ export function checkExpressionSyntax(expression: string): string | null {
     return thrown instanceof Error ? thrown.message : String(thrown);
   }
 }
+
+// Wherever the evaluator is loaded, config schemas check expressions with JSONata's parser (see syntax-check.ts).
+setExpressionSyntaxCheck(checkExpressionSyntax);
 
 /**
  * Evaluates a JSONata expression against the run scope (`input`, `nodes.<id>`). Never runs JavaScript:

@@ -2,6 +2,7 @@ import { checkExpressionSyntax, type EvaluateOptions, evaluateExpression } from 
 import { ExpressionError } from "./expression-error";
 import { parseTemplate } from "./parse-template";
 import type { RunScope } from "./run-scope";
+import { templateSyntaxProblem } from "./template-syntax";
 
 /**
  * Renders a template such as `"Hello {{ input.name }}, {{ nodes.fetch.body.title }}"`. Each `{{ }}` is a
@@ -34,18 +35,7 @@ export async function renderTemplate(
  * naming the first bad expression.
  */
 export function checkTemplateSyntax(template: string): string | null {
-  let segments: ReturnType<typeof parseTemplate>;
-  try {
-    segments = parseTemplate(template);
-  } catch (thrown) {
-    return thrown instanceof Error ? thrown.message : String(thrown);
-  }
-  for (const segment of segments) {
-    if (segment.kind !== "expression") continue;
-    const problem = checkExpressionSyntax(segment.source);
-    if (problem !== null) return `{{${segment.source}}} at position ${segment.offset}: ${problem}`;
-  }
-  return null;
+  return templateSyntaxProblem(template, checkExpressionSyntax);
 }
 
 function stringify(value: unknown): string {

@@ -1,4 +1,6 @@
 import { z } from "zod";
+// Loads the evaluator, which makes the config schemas check expressions with JSONata (syntax-check.ts).
+import "../expressions/evaluate-expression";
 import { NODE_CONFIG_SCHEMAS } from "../nodes/configs";
 import { isNodeType, NODE_TYPES, type NodeType } from "../nodes/node-types";
 import { formatPath, type GraphIssue, toIssuePath } from "./graph-issue";

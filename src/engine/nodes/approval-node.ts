@@ -1,4 +1,4 @@
-import { ApprovalConfigSchema } from "./approval-config";
+import { APPROVAL_NODE } from "./catalog/approval";
 import type { NodeDefinition } from "./node-definition";
 import { NodeExecutionError } from "./node-execution-error";
 
@@ -8,10 +8,7 @@ import { NodeExecutionError } from "./node-execution-error";
  * executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
  */
 export const approvalNode: NodeDefinition<"approval"> = {
-  type: "approval",
-  title: "Approval",
-  configSchema: ApprovalConfigSchema,
-  defaultConfig: { timeout: "24h" },
+  ...APPROVAL_NODE,
   sideEffect: "timer",
   execute: async () => {
     throw new NodeExecutionError("Approval nodes are run by the orchestrator, not executed directly", {

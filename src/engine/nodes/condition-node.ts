@@ -1,5 +1,5 @@
 import { isTruthy } from "../expressions/truthiness";
-import { ConditionConfigSchema } from "./configs";
+import { CONDITION_NODE } from "./catalog/condition";
 import type { NodeDefinition } from "./node-definition";
 import { evaluateField } from "./shared";
 
@@ -8,10 +8,7 @@ export type ConditionOutput = { result: boolean };
 
 /** condition: `{ result }` is the JSONata truthiness (`$boolean`) of the expression. */
 export const conditionNode: NodeDefinition<"condition"> = {
-  type: "condition",
-  title: "Condition",
-  configSchema: ConditionConfigSchema,
-  defaultConfig: { expression: "true" },
+  ...CONDITION_NODE,
   sideEffect: "none",
   execute: async (config, ctx): Promise<ConditionOutput> => ({
     result: isTruthy(await evaluateField("expression", config.expression, ctx.scope)),

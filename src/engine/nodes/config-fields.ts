@@ -1,7 +1,12 @@
 import { z } from "zod";
-import { checkExpressionSyntax } from "../expressions/evaluate-expression";
 import { hasTemplateExpressions, parseTemplate } from "../expressions/parse-template";
-import { checkTemplateSyntax } from "../expressions/render-template";
+import { expressionSyntaxProblem } from "../expressions/syntax-check";
+import { templateSyntaxProblem } from "../expressions/template-syntax";
+
+/*
+ * Client-safe: the editor validates configs with these fields in the browser. Expressions are checked
+ * through the installed syntax check (JSONata's parser once the engine's evaluator is loaded).
+ */
 
 /** Longest template or expression a config field accepts; the graph byte limit bounds the total. */
 export const MAX_TEXT_FIELD_LENGTH = 64 * 1024;
@@ -12,7 +17,7 @@ export function templateField() {
     .string()
     .max(MAX_TEXT_FIELD_LENGTH)
     .superRefine((value, ctx) => {
-      const problem = checkTemplateSyntax(value);
+      const problem = templateFieldProblem(value);
       if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
     });
 }
@@ -23,7 +28,7 @@ export function expressionField() {
     .string()
     .max(MAX_TEXT_FIELD_LENGTH)
     .superRefine((value, ctx) => {
-      const problem = checkExpressionSyntax(value);
+      const problem = expressionSyntaxProblem(value);
       if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
     });
 }
@@ -46,7 +51,7 @@ export function urlTemplateField() {
 function checkUrlTemplate(value: string): string | null {
   if (value === "") return null; // reported once, by min(1)
   if (!hasTemplateExpressions(value)) return checkHttpUrl(value);
-  const syntax = checkTemplateSyntax(value);
+  const syntax = templateFieldProblem(value);
   if (syntax !== null) return syntax;
   const first = parseTemplate(value)[0];
   const scheme = first?.kind === "text" ? /^([a-z][a-z0-9+.-]*):/i.exec(first.value)?.[1] : undefined;
@@ -65,4 +70,9 @@ export function checkHttpUrl(value: string): string | null {
     return "Invalid URL";
   }
   return url.protocol === "http:" || url.protocol === "https:" ? null : "URL must use http: or https:";
+}
+
+/** Null when the template's `{{ }}` are closed and their expressions pass the installed check. */
+export function templateFieldProblem(template: string): string | null {
+  return templateSyntaxProblem(template, expressionSyntaxProblem);
 }

@@ -1,4 +1,4 @@
-import { DebugConfigSchema } from "./configs";
+import { DEBUG_NODE } from "./catalog/debug";
 import type { NodeDefinition } from "./node-definition";
 import { renderField } from "./shared";
 
@@ -7,10 +7,7 @@ import { renderField } from "./shared";
  * dumps every upstream output (`scope.nodes`), which is what one usually wants while building a flow.
  */
 export const debugNode: NodeDefinition<"debug"> = {
-  type: "debug",
-  title: "Debug",
-  configSchema: DebugConfigSchema,
-  defaultConfig: {},
+  ...DEBUG_NODE,
   sideEffect: "none",
   execute: async (config, ctx) => {
     const value =

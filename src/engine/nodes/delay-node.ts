@@ -1,3 +1,4 @@
+import { DELAY_NODE } from "./catalog/delay";
 import { DelayConfigSchema } from "./configs";
 import { parseDuration } from "./duration";
 import type { NodeDefinition } from "./node-definition";
@@ -8,10 +9,7 @@ import { NodeExecutionError } from "./node-execution-error";
  * `runner.sleep` issued by the orchestrator before this executor runs; see {@link delayMsOf}.
  */
 export const delayNode: NodeDefinition<"delay"> = {
-  type: "delay",
-  title: "Delay",
-  configSchema: DelayConfigSchema,
-  defaultConfig: { duration: "1m" },
+  ...DELAY_NODE,
   sideEffect: "timer",
   execute: async (config) => {
     const parsed = parseDuration(config.duration);

@@ -1,7 +1,7 @@
-import type { z } from "zod";
 import type { RunScope } from "../expressions/run-scope";
 import type { WorkflowNode } from "../graph/schema";
-import type { NodeConfigInputMap, NodeConfigMap } from "./configs";
+import type { NodeCatalogEntry } from "./catalog/node-catalog-entry";
+import type { NodeConfigMap } from "./configs";
 import type { LlmClient, LlmUsage } from "./llm/llm-client";
 import type { NodeType } from "./node-types";
 import type { SqlClient } from "./sql/sql-client";
@@ -37,14 +37,11 @@ export type NodeContext = {
  */
 export type SideEffectClass = "none" | "external" | "timer";
 
-/** One node type: its config schema, its side-effect class and its executor. */
-export type NodeDefinition<T extends NodeType> = {
-  type: T;
-  /** Human name for palettes and logs. */
-  title: string;
-  configSchema: z.ZodType<NodeConfigMap[T]>;
-  /** A valid starting config for a newly placed node. */
-  defaultConfig: NodeConfigInputMap[T];
+/**
+ * One node type: its catalog entry (title, config schema, defaults, handles — shared with the editor),
+ * its side-effect class and its executor.
+ */
+export type NodeDefinition<T extends NodeType> = NodeCatalogEntry<T> & {
   sideEffect: SideEffectClass;
   /** Receives the parsed config; returns JSON-serializable output or throws NodeExecutionError. */
   execute: (config: NodeConfigMap[T], ctx: NodeContext) => Promise<unknown>;

@@ -1,8 +1,8 @@
 import type { RunScope } from "../expressions/run-scope";
+import { SUBWORKFLOW_NODE } from "./catalog/subworkflow";
 import type { NodeDefinition } from "./node-definition";
 import { NodeExecutionError } from "./node-execution-error";
 import { evaluateField } from "./shared";
-import { SubworkflowConfigSchema } from "./subworkflow-config";
 
 /**
  * subworkflow: runs another workflow as a child run → the child's output. The child run is created
@@ -10,10 +10,7 @@ import { SubworkflowConfigSchema } from "./subworkflow-config";
  * executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
  */
 export const subworkflowNode: NodeDefinition<"subworkflow"> = {
-  type: "subworkflow",
-  title: "Sub-workflow",
-  configSchema: SubworkflowConfigSchema,
-  defaultConfig: { workflowId: "wf_example" },
+  ...SUBWORKFLOW_NODE,
   sideEffect: "external",
   execute: async () => {
     throw new NodeExecutionError("Sub-workflow nodes are run by the orchestrator, not executed directly", {

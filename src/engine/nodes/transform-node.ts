@@ -1,13 +1,10 @@
-import { TransformConfigSchema } from "./configs";
+import { TRANSFORM_NODE } from "./catalog/transform";
 import type { NodeDefinition } from "./node-definition";
 import { evaluateField } from "./shared";
 
 /** transform: the value of a JSONata expression; nothing matched (`undefined`) becomes null. */
 export const transformNode: NodeDefinition<"transform"> = {
-  type: "transform",
-  title: "Transform",
-  configSchema: TransformConfigSchema,
-  defaultConfig: { expression: "input" },
+  ...TRANSFORM_NODE,
   sideEffect: "none",
   execute: async (config, ctx) => (await evaluateField("expression", config.expression, ctx.scope)) ?? null,
 };

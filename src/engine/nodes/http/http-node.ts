@@ -1,4 +1,4 @@
-import { HttpConfigSchema } from "../configs";
+import { HTTP_NODE } from "../catalog/http";
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyFor } from "../idempotency-key";
 import type { NodeDefinition } from "../node-definition";
 import { isNodeExecutionError, NodeExecutionError } from "../node-execution-error";
@@ -15,10 +15,7 @@ export type HttpOutput = { status: number; headers: Record<string, string>; body
  * An `Idempotency-Key` derived from run and node is sent unless the config sets one.
  */
 export const httpNode: NodeDefinition<"http"> = {
-  type: "http",
-  title: "HTTP request",
-  configSchema: HttpConfigSchema,
-  defaultConfig: { method: "GET", url: "https://example.com" },
+  ...HTTP_NODE,
   sideEffect: "external",
   execute: async (config, ctx): Promise<HttpOutput> => {
     const { url, init } = await buildRequest(config, ctx.scope);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { hasTemplateExpressions, parseTemplate } from "../../expressions/parse-template";
-import { checkTemplateSyntax } from "../../expressions/render-template";
-import { checkHttpUrl, templateField } from "../config-fields";
+import { checkHttpUrl, templateField, templateFieldProblem } from "../config-fields";
 import { LLM_PROVIDERS } from "./llm-client";
 
 /** Credential names as `POST /api/credentials` accepts them. */
@@ -80,7 +79,7 @@ function imageTemplateField() {
 function checkImageTemplate(value: string): string | null {
   if (value === "") return null; // reported once, by min(1)
   if (!hasTemplateExpressions(value)) return checkImageUrl(value);
-  const syntax = checkTemplateSyntax(value);
+  const syntax = templateFieldProblem(value);
   if (syntax !== null) return syntax;
   const first = parseTemplate(value)[0];
   const scheme = first?.kind === "text" ? /^([a-z][a-z0-9+.-]*):/i.exec(first.value)?.[1] : undefined;

@@ -1,20 +1,13 @@
+import { VISION_NODE } from "../catalog/vision";
 import type { NodeDefinition } from "../node-definition";
 import { NodeExecutionError } from "../node-execution-error";
 import { renderField } from "../shared";
 import { callModel } from "./call-model";
-import { checkImageUrl, VisionConfigSchema } from "./llm-config";
+import { checkImageUrl } from "./llm-config";
 
 /** vision: one image (an http(s) or data URL, templated) and a prompt → the same output as llm. */
 export const visionNode: NodeDefinition<"vision"> = {
-  type: "vision",
-  title: "Vision",
-  configSchema: VisionConfigSchema,
-  defaultConfig: {
-    provider: "openai",
-    model: "gpt-4o-mini",
-    prompt: "Describe this image.",
-    image: "{{ input.imageUrl }}",
-  },
+  ...VISION_NODE,
   sideEffect: "external",
   execute: async (config, ctx) => {
     const image = (await renderField("image", config.image, ctx.scope)).trim();

@@ -1,10 +1,10 @@
 import { parseTemplate } from "../../expressions/parse-template";
 import type { RunScope } from "../../expressions/run-scope";
+import { SQL_NODE } from "../catalog/sql";
 import type { NodeDefinition } from "../node-definition";
 import { NodeExecutionError } from "../node-execution-error";
 import { evaluateField, renderField } from "../shared";
 import type { SqlParam, SqlResult, SqlScalar } from "./sql-client";
-import { SqlConfigSchema } from "./sql-config";
 
 /**
  * sql: renders `params` and hands the statement to `deps.sql`, which classifies it with a SQL parser,
@@ -12,10 +12,7 @@ import { SqlConfigSchema } from "./sql-config";
  * The engine never builds SQL text: params travel separately and are bound as $1..$n.
  */
 export const sqlNode: NodeDefinition<"sql"> = {
-  type: "sql",
-  title: "SQL query",
-  configSchema: SqlConfigSchema,
-  defaultConfig: { credential: "database", statement: "SELECT now() AS now" },
+  ...SQL_NODE,
   sideEffect: "external",
   execute: async (config, ctx): Promise<SqlResult> => {
     const sql = ctx.deps.sql;
