@@ -132,7 +132,7 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
       expect(await page.locator("tbody tr").first().getAttribute("data-node")).toBe("call");
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, "run-failed.png"), fullPage: true });
 
-      await page.getByRole("button", { name: "Re-run from call" }).click();
+      await page.getByRole("button", { name: "Re-run from here (call)" }).click();
       await page.waitForURL(
         (url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(started.body.runId),
       );

@@ -126,7 +126,7 @@ export function RunSteps({
                   <button
                     type="button"
                     onClick={() => rerunFrom(step.nodeId)}
-                    aria-label={`Re-run from ${step.nodeId}`}
+                    aria-label={`Re-run from here (${step.nodeId})`}
                   >
                     Re-run from here
                   </button>

@@ -1,0 +1,45 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
+import { useNextApp } from "../helpers/next-app";
+
+/** Every page of the web app passes axe-core with no serious or critical violation. */
+describe.skipIf(!CHROMIUM)("accessibility of the web app", () => {
+  const app = useNextApp({});
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await app().engine.syncApp(`${app().url}/api/inngest`);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("has no serious or critical axe violation on any page", async () => {
+    const started = await app().call<{ runId: string }>("POST", "/api/workflows/wf_example/runs", {
+      body: { input: { name: "Ada", appUrl: app().url } },
+    });
+    expect(started.status, started.text).toBe(202);
+    await app().engine.drain();
+
+    const page = await browser.newPage();
+    try {
+      const found: Record<string, string[]> = {};
+      for (const path of [
+        "/",
+        "/runs",
+        `/runs/${started.body.runId}`,
+        "/workflows/wf_example",
+        "/settings",
+      ]) {
+        await page.goto(`${app().url}${path}`);
+        await page.waitForLoadState("networkidle");
+        found[path] = await seriousA11yViolations(page);
+      }
+      expect(found).toEqual(Object.fromEntries(Object.keys(found).map((path) => [path, []])));
+    } finally {
+      await page.close();
+    }
+  });
+});
