@@ -75,6 +75,26 @@ const RULES: Rule[] = [
 
 const FILES = [...sourceFiles("src"), ...sourceFiles("inngest")];
 
+function isClientModule(file: string): boolean {
+  return (
+    file.startsWith("src/") && /^\s*["']use client["']/.test(readFileSync(path.join(ROOT, file), "utf8"))
+  );
+}
+
+/**
+ * What a "use client" module may import: the catalog, client-safe contracts, components, other client
+ * modules, React, Next and Inngest's React hooks (the channel module for its types). Never src/server
+ * beyond its contracts, drizzle or a Node built-in: the browser bundle would carry them or fail to build.
+ */
+const CLIENT_SAFE_TARGETS =
+  /^(react$|react-dom|react\/|next\/|zod$|inngest\/react$|inngest\/channels$|src\/components\/|src\/contracts\/|src\/engine\/catalog$|src\/engine\/nodes\/catalog(\/|$)|src\/server\/[\w-]+\/contracts$)/;
+
+function isClientSafeTarget(target: string, clientFiles: readonly string[]): boolean {
+  const withoutExtension = target.replace(/\.(ts|tsx)$/, "");
+  if (CLIENT_SAFE_TARGETS.test(withoutExtension)) return true;
+  return clientFiles.some((file) => file.replace(/\.(ts|tsx)$/, "") === withoutExtension);
+}
+
 describe("import boundaries", () => {
   it("finds the source files", () => {
     expect(FILES.length).toBeGreaterThan(20);
@@ -90,6 +110,42 @@ describe("import boundaries", () => {
       expect(violations).toEqual([]);
     });
   }
+
+  it('"use client" modules import only client-safe modules', () => {
+    const clientFiles = FILES.filter((file) => isClientModule(file));
+    expect(clientFiles.length).toBeGreaterThan(0);
+    const violations = clientFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => !isClientSafeTarget(target, clientFiles))
+        .map((target) => `${file} imports ${target}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("the use-client rule refuses server code and allows the catalog and contracts", () => {
+    for (const target of [
+      "src/server/db/client",
+      "src/server/runs/start-run",
+      "drizzle-orm",
+      "node:fs",
+      "@/engine",
+      "src/engine",
+    ]) {
+      expect(isClientSafeTarget(target.replace(/^@\//, "src/"), []), target).toBe(false);
+    }
+    for (const target of [
+      "src/engine/catalog",
+      "src/server/runs/contracts",
+      "src/contracts/run-statuses",
+      "src/components/runs/run-steps",
+      "react",
+      "next/navigation",
+      "inngest/react",
+      "inngest/channels",
+    ]) {
+      expect(isClientSafeTarget(target, []), target).toBe(true);
+    }
+  });
 
   it("the src/app database rule catches every way of importing the database", () => {
     const page = path.join("src", "app", "runs", "[runId]", "page.tsx");

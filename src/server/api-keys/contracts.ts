@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { API_KEY_SCOPES, type ApiKey } from "../db/schema";
+import { API_KEY_SCOPES } from "@/contracts/access-kinds";
+import type { ApiKey } from "../db/schema";
 
 export const ApiKeyIdSchema = z.string().regex(/^key_[a-z0-9]{26}$/, "not an API key id");
 export const ApiKeyParams = z.object({ keyId: ApiKeyIdSchema });

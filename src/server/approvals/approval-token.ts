@@ -2,6 +2,7 @@ import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { keyringFrom } from "../credentials/secret-box";
+import { APPROVAL_TOKEN_PATTERN } from "./contracts";
 
 /**
  * Signed approval links: `<payload>.<signature>`, both base64url. The payload names the run, the node,
@@ -19,9 +20,6 @@ const PayloadSchema = z.object({
   e: z.number().int().positive(),
   x: z.string().min(16).max(64),
 });
-
-/** A token is short; anything much longer is not one of ours and is not worth hashing. */
-export const APPROVAL_TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,400}\.[A-Za-z0-9_-]{43}$/;
 
 function signingKeys(): { current: Buffer; all: Buffer[] } {
   const keyring = keyringFrom(getEnv());

@@ -1,8 +1,15 @@
 import { z } from "zod";
-import { NODE_ID_PATTERN } from "@/engine";
-import type { ApprovalStatus } from "../db/schema";
+import type { ApprovalStatus } from "@/contracts/access-kinds";
+import { NODE_ID_PATTERN } from "@/engine/catalog";
 import { RunIdSchema } from "../runs/contracts";
-import { APPROVAL_TOKEN_PATTERN } from "./approval-token";
+
+/* Client-safe: the signed-link page shares these, so no server module behind them (a test checks). */
+
+/**
+ * The shape of a signed approval token (payload.signature; verified in approval-token.ts). A token is
+ * short; anything much longer is not one of ours and is not worth hashing.
+ */
+export const APPROVAL_TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,400}\.[A-Za-z0-9_-]{43}$/;
 
 export const ApprovalParams = z.object({
   runId: RunIdSchema,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CREDENTIAL_KINDS, type Credential } from "../db/schema";
+import { CREDENTIAL_KINDS } from "@/contracts/access-kinds";
+import type { Credential } from "../db/schema";
 
 export const CredentialIdSchema = z.string().regex(/^cred_[a-z0-9]{26}$/, "not a credential id");
 export const CredentialParams = z.object({ credentialId: CredentialIdSchema });

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { NODE_ID_PATTERN } from "@/engine";
-import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, STEP_STATUSES } from "../db/schema";
+import { RUN_SCOPES, RUN_STATUSES, RUN_TRIGGERS, STEP_STATUSES } from "@/contracts/run-statuses";
+import { NODE_ID_PATTERN } from "@/engine/catalog";
 import { DateTimeSchema, WorkflowIdSchema } from "../workflows/contracts";
+
+/* Client-safe: pages import this too, so it imports only zod and client-safe modules (a test checks). */
 
 export const RunIdSchema = z.string().regex(/^run_[a-z0-9]{26}$/, "not a run id");
 export const RunParams = z.object({ runId: RunIdSchema });

@@ -1,7 +1,10 @@
 import { z } from "zod";
-import { NODE_TYPES, NodeSettingsSchema, WorkflowEdgeSchema } from "@/engine";
+import { NODE_TYPES, NodeSettingsSchema, WorkflowEdgeSchema } from "@/engine/catalog";
 
-/** Request and response shapes of the workflow routes (also the source of the OpenAPI document). */
+/**
+ * Request and response shapes of the workflow routes (also the source of the OpenAPI document).
+ * Client-safe: pages import this too, so it imports only zod and client-safe modules (a test checks).
+ */
 
 export const WorkflowIdSchema = z.string().regex(/^wf_[a-z0-9_]{1,64}$/, "not a workflow id");
 export const WorkflowParams = z.object({ workflowId: WorkflowIdSchema });

@@ -1,8 +1,8 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ApiKeyScope } from "../../../contracts/access-kinds";
 import { workspaces } from "./workspaces";
 
-export const API_KEY_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export { API_KEY_SCOPES, type ApiKeyScope } from "../../../contracts/access-kinds";
 
 /**
  * Keys for programs calling /api/v1. Only a display prefix and the SHA-256 of

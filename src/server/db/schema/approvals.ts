@@ -1,8 +1,8 @@
 import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { APPROVAL_STATUSES } from "../../../contracts/access-kinds";
 import { runs } from "./runs";
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "timeout"] as const;
-export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export { APPROVAL_STATUSES, type ApprovalStatus } from "../../../contracts/access-kinds";
 
 /** A person's decision an approval node waits for. One per node per run. */
 export const approvals = pgTable(

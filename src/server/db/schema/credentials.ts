@@ -1,8 +1,8 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { CREDENTIAL_KINDS } from "../../../contracts/access-kinds";
 import { workspaces } from "./workspaces";
 
-export const CREDENTIAL_KINDS = ["openai", "google", "postgres"] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export { CREDENTIAL_KINDS, type CredentialKind } from "../../../contracts/access-kinds";
 
 /**
  * Per-workspace secrets (provider API keys, database URLs). The secret is

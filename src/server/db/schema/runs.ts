@@ -12,28 +12,21 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { RUN_STATUSES, RUN_TRIGGERS, STEP_STATUSES } from "../../../contracts/run-statuses";
 import { workflows, workflowVersions } from "./workflows";
 import { workspaces } from "./workspaces";
 
-export const RUN_STATUSES = [
-  "queued",
-  "running",
-  "waiting",
-  "succeeded",
-  "partial",
-  "failed",
-  "cancelled",
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** `subworkflow`: a child run started by a parent run's sub-workflow node. */
-export const RUN_TRIGGERS = ["ui", "api", "webhook", "schedule", "rerun", "subworkflow"] as const;
-export const RUN_SCOPES = ["full", "partial"] as const;
-export type RunScopeKind = (typeof RUN_SCOPES)[number];
-export type RunTrigger = (typeof RUN_TRIGGERS)[number];
-
-export const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "cancelled"] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
+// Relative, not "@/": drizzle-kit loads this schema without the app's path aliases.
+export {
+  RUN_SCOPES,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  type RunScopeKind,
+  type RunStatus,
+  type RunTrigger,
+  STEP_STATUSES,
+  type StepStatus,
+} from "../../../contracts/run-statuses";
 
 export type RunError = { message: string; code?: string; nodeId?: string };
 
