@@ -105,7 +105,8 @@ function startServer(): Server {
     path.join(import.meta.dirname, "sse-fanout-server.ts"),
     flags.database ? [flags.database] : [],
     {
-      execArgv: ["--expose-gc", "--import", "tsx"],
+      // react-server: the server modules it loads import "server-only", which throws under any other condition.
+      execArgv: ["--expose-gc", "--conditions=react-server", "--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );

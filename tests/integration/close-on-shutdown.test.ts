@@ -23,9 +23,16 @@ afterAll(() => {
 });
 
 function startHost(dataDir: string, likeNext: boolean) {
+  // react-server: db/client imports "server-only", which throws under any other condition (as in npm run db:migrate).
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "tests/fixtures/shutdown-host.ts", ...(likeNext ? ["--like-next"] : [])],
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "tests/fixtures/shutdown-host.ts",
+      ...(likeNext ? ["--like-next"] : []),
+    ],
     {
       cwd: ROOT,
       env: {

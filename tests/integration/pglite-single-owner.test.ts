@@ -26,17 +26,22 @@ afterAll(() => {
 
 function runMigrateCli(databaseUrl: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server/db/migrate-cli.ts"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: "development",
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: "silent",
+    // react-server: db/client imports "server-only", which throws under any other condition (as in npm run db:migrate).
+    const child = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "src/server/db/migrate-cli.ts"],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NODE_ENV: "development",
+          DATABASE_URL: databaseUrl,
+          LOG_LEVEL: "silent",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk));

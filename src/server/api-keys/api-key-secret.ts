@@ -1,3 +1,5 @@
+// Holds API key hashing: a client component importing this must fail the build, not ship it to the browser.
+import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**

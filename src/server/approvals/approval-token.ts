@@ -1,3 +1,5 @@
+// Holds the approval-link signing keys: a client component importing this must fail the build, not ship it to the browser.
+import "server-only";
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";

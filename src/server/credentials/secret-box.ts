@@ -1,3 +1,5 @@
+// Holds the encryption keyring: a client component importing this must fail the build, not ship it to the browser.
+import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { type Env, getEnv } from "@/lib/env";
 

@@ -1,3 +1,5 @@
+// Holds the database connection: a client component importing this must fail the build, not ship it to the browser.
+import "server-only";
 import { mkdirSync } from "node:fs";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
