@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES } from "@/contracts/run-statuses";
 import { NODE_TYPES, NodeSettingsSchema, WorkflowEdgeSchema } from "@/engine/catalog";
 
 /**
@@ -90,3 +91,62 @@ export type WorkflowDto = z.infer<typeof WorkflowSchema>;
 
 export const WorkflowListSchema = z.object({ data: z.array(WorkflowSummarySchema) });
 export type WorkflowListDto = z.infer<typeof WorkflowListSchema>;
+
+/** A row of the app's workflow list (session route only; the v1 list keeps `WorkflowSummarySchema`). */
+export const WorkflowListItemSchema = WorkflowSummarySchema.extend({
+  runCount: z.number().int(),
+  /** The most recently created run, or null when the workflow never ran. */
+  lastRun: z.object({ status: z.enum(RUN_STATUSES), createdAt: DateTimeSchema }).nullable(),
+});
+export type WorkflowListItemDto = z.infer<typeof WorkflowListItemSchema>;
+
+/**
+ * What the editor autosaves: only the top-level shape is checked, so a half-drawn graph (a dangling
+ * edge, a cycle, a bad config) is kept and its problems are answered as issues instead.
+ */
+export const DraftBody = z
+  .object({
+    name: z.string().max(120).default(""),
+    description: z.string().max(2000).default(""),
+    tags: z.array(z.string().max(40)).max(20).default([]),
+    graph: z.looseObject({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }),
+    inputSchema: JsonSchemaObject.nullable().default(null),
+  })
+  .strict();
+export type DraftBody = z.infer<typeof DraftBody>;
+
+export const WorkflowDraftSchema = DraftBody.extend({
+  workflowId: z.string(),
+  /** The version the draft started from. */
+  baseVersion: z.number().int(),
+  /** When it was last saved; null when no draft is stored and this is the current version. */
+  updatedAt: DateTimeSchema.nullable(),
+});
+export type WorkflowDraftDto = z.infer<typeof WorkflowDraftSchema>;
+
+export const DraftIssueSchema = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+  code: z.string().optional(),
+  nodeId: z.string().optional(),
+  edgeId: z.string().optional(),
+  field: z.string().optional(),
+  cyclePath: z.array(z.string()).optional(),
+});
+
+/** The draft with what would stop it from being published (the 422 issues of a save). */
+export const DraftWithIssuesSchema = z.object({
+  draft: WorkflowDraftSchema,
+  issues: z.array(DraftIssueSchema),
+});
+export type DraftWithIssuesDto = z.infer<typeof DraftWithIssuesSchema>;
+
+/** A self-contained workflow document: what export answers and import accepts. */
+export const WorkflowExportSchema = z
+  .object({
+    format: z.literal("stepwise.workflow"),
+    formatVersion: z.literal(1),
+    ...WorkflowDefinitionFields,
+  })
+  .strict();
+export type WorkflowExportDto = z.infer<typeof WorkflowExportSchema>;

@@ -1,6 +1,6 @@
 import type { WorkflowGraph } from "@/engine";
-import type { Workflow, WorkflowVersion } from "../db/schema";
-import type { WorkflowDto, WorkflowGraphDto, WorkflowSummaryDto } from "./contracts";
+import type { Workflow, WorkflowDraft, WorkflowVersion } from "../db/schema";
+import type { WorkflowDraftDto, WorkflowDto, WorkflowGraphDto, WorkflowSummaryDto } from "./contracts";
 
 export function toWorkflowSummary(workflow: Workflow): WorkflowSummaryDto {
   return {
@@ -27,5 +27,28 @@ export function toWorkflowDto(workflow: Workflow, version: WorkflowVersion): Wor
     ...toWorkflowSummary(workflow),
     graph: storedGraph(version.graph),
     inputSchema: version.inputSchema ?? null,
+  };
+}
+
+/** A stored draft, or (with `updatedAt` null) a version offered as a fresh draft. */
+export function toDraftDto(
+  draft: Pick<
+    WorkflowDraft,
+    "workflowId" | "baseVersion" | "name" | "description" | "tags" | "inputSchema"
+  > & {
+    graph: unknown;
+    updatedAt: Date | null;
+  },
+): WorkflowDraftDto {
+  return {
+    workflowId: draft.workflowId,
+    baseVersion: draft.baseVersion,
+    name: draft.name,
+    description: draft.description,
+    tags: draft.tags,
+    // Drafts store `{ nodes, edges }` arrays (checked on save); versions store validated graphs.
+    graph: draft.graph as WorkflowDraftDto["graph"],
+    inputSchema: draft.inputSchema ?? null,
+    updatedAt: draft.updatedAt?.toISOString() ?? null,
   };
 }

@@ -2,14 +2,16 @@ import { validateGraph, type WorkflowGraph } from "@/engine";
 import { AppError, type ErrorIssue } from "@/lib/errors";
 import { compileInputSchema } from "./input-schema";
 
+export type DefinitionCheck = { graph: WorkflowGraph | null; issues: ErrorIssue[] };
+
 /**
- * Checks a graph (and optional input schema) before anything is written. Every
- * problem is reported with the node and field it concerns.
+ * Every problem of a graph (and optional input schema), each naming the node and field it concerns.
+ * Saves refuse a definition with issues; drafts store it and show them.
  */
-export function validateDefinition(
+export function checkDefinition(
   graph: unknown,
   inputSchema: Record<string, unknown> | null | undefined,
-): WorkflowGraph {
+): DefinitionCheck {
   const result = validateGraph(graph);
   const issues: ErrorIssue[] = [];
   if (!result.ok) {
@@ -36,11 +38,18 @@ export function validateDefinition(
       });
     }
   }
-  if (!result.ok || issues.length > 0) {
-    const first = issues[0];
-    // A sound graph with a bad input schema is a plain validation failure, not a graph problem.
-    const code = result.ok ? "validation_failed" : "invalid_graph";
-    throw new AppError(code, first ? `Invalid workflow: ${first.message}` : "Invalid workflow", issues);
-  }
-  return result.graph;
+  return { graph: result.ok ? result.graph : null, issues };
+}
+
+/** Checks a definition before anything is written; throws with every issue when there is one. */
+export function validateDefinition(
+  graph: unknown,
+  inputSchema: Record<string, unknown> | null | undefined,
+): WorkflowGraph {
+  const checked = checkDefinition(graph, inputSchema);
+  if (checked.graph && checked.issues.length === 0) return checked.graph;
+  const first = checked.issues[0];
+  // A sound graph with a bad input schema is a plain validation failure, not a graph problem.
+  const code = checked.graph ? "validation_failed" : "invalid_graph";
+  throw new AppError(code, first ? `Invalid workflow: ${first.message}` : "Invalid workflow", checked.issues);
 }

@@ -46,5 +46,30 @@ export const workflowVersions = pgTable(
   (t) => [uniqueIndex("workflow_versions_workflow_version_key").on(t.workflowId, t.version)],
 );
 
+/**
+ * The editor's autosaved work in progress, at most one per workflow. A table of its own rather than
+ * columns on `workflows`: autosaves every few seconds must not bump the workflow's `updated_at` (the
+ * lists' order) nor lock the row that saves and runs read, and nothing that runs a graph can read an
+ * unvalidated one by mistake. Deleting the row discards the draft.
+ */
+export const workflowDrafts = pgTable("workflow_drafts", {
+  workflowId: text("workflow_id")
+    .primaryKey()
+    .references(() => workflows.id, { onDelete: "cascade" }),
+  workspaceId: text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  /** The version the editor started from: publishing makes the version after the then current one. */
+  baseVersion: integer("base_version").notNull(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** As the editor sent it: `{ nodes, edges }` arrays, possibly an invalid graph. */
+  graph: jsonb("graph").$type<{ nodes: unknown[]; edges: unknown[] }>().notNull(),
+  inputSchema: jsonb("input_schema").$type<Record<string, unknown> | null>(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type Workflow = typeof workflows.$inferSelect;
 export type WorkflowVersion = typeof workflowVersions.$inferSelect;
+export type WorkflowDraft = typeof workflowDrafts.$inferSelect;
