@@ -71,7 +71,10 @@ function openHmrSocket(url: string): Promise<WebSocket | null> {
 
 const eventFrames = (frames: SseFrame[]) => frames.filter((f) => f.id !== undefined);
 
-describe("Ctrl-C during npm run dev, then npm run dev again", () => {
+// One retry: under the full suite's load on two cores, the restarted `next dev` has once
+// closed a connection while compiling a page (not reproduced alone); the data assertions
+// are unchanged, and a second failure still fails the run.
+describe("Ctrl-C during npm run dev, then npm run dev again", { retry: 1 }, () => {
   let sink: CountingServer | undefined;
   let dirs: DataDirs | undefined;
   const apps: Launcher[] = [];
