@@ -176,9 +176,10 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
           { timeout: 20_000 },
         )
         .toBe("succeeded");
-      expect(await page.locator('tr[data-node="summary"]').textContent()).toContain(
-        "What a long name, Ada Lovelace",
-      );
+      // The nodes are read again after the last event: poll, the status may arrive first.
+      await expect
+        .poll(() => page.locator('tr[data-node="summary"]').textContent())
+        .toContain("What a long name, Ada Lovelace");
 
       // A value the schema refuses comes back as the server's message, and no run starts.
       await page.goto(`${app().url}/workflows/wf_example`);

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
+import { ErrorBanner } from "../ui/error-banner";
 
 export type RunStepRow = {
   nodeId: string;
@@ -60,11 +61,7 @@ export function RunSteps({
   return (
     <section className="card" aria-labelledby="steps">
       <h2 id="steps">Nodes</h2>
-      {error && (
-        <p className="banner" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner message={error} />
       <table className="runs">
         <thead>
           <tr>

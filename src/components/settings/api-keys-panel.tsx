@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "../ui/error-banner";
 import { apiErrorMessage } from "./api-error";
 
 export type ApiKeyRow = {
@@ -58,11 +59,7 @@ export function ApiKeysPanel({ keys, scopes }: { keys: ApiKeyRow[]; scopes: stri
           Copy the new key now; it will not be shown again: <code data-testid="new-api-key">{secret}</code>
         </p>
       )}
-      {error && (
-        <p className="banner" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner message={error} />
       <form className="filters" onSubmit={create}>
         <label>
           Name

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "../ui/error-banner";
 import { apiErrorMessage } from "./api-error";
 
 export type CredentialRow = {
@@ -63,11 +64,7 @@ export function CredentialsPanel({
       <p className="muted">
         Secrets are stored encrypted and never shown again; nodes refer to a credential by name.
       </p>
-      {error && (
-        <p className="banner" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner message={error} />
       {canEdit && (
         <form className="filters" onSubmit={create}>
           <label>

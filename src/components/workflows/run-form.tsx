@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
+import { ErrorBanner } from "../ui/error-banner";
 
 type Property = { type?: string; description?: string; enum?: unknown[] };
 type InputSchema = { properties?: Record<string, Property>; required?: string[] } | null;
@@ -59,11 +60,7 @@ export function RunForm({
   return (
     <form className="card" onSubmit={submit} aria-labelledby="run-heading">
       <h2 id="run-heading">Run it</h2>
-      {error && (
-        <p className="banner" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorBanner message={error} />
       <div className="filters">
         {simple.map(([name, property]) => (
           <div key={name} className="field">

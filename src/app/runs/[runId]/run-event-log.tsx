@@ -5,6 +5,7 @@ import type { RunEventMessage } from "../../../../inngest/channels";
 import { latestRunStatus } from "../../../components/runs/run-events";
 import { type RunStepRow, RunSteps } from "../../../components/runs/run-steps";
 import { apiErrorMessage } from "../../../components/settings/api-error";
+import { ErrorBanner } from "../../../components/ui/error-banner";
 import { useRunEvents } from "./use-run-events";
 
 export type RunHeading = {
@@ -46,11 +47,7 @@ export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEv
           </button>
         )}
       </p>
-      {actionError && (
-        <p className="banner" role="alert">
-          {actionError}
-        </p>
-      )}
+      <ErrorBanner message={actionError} />
       <RunSteps runId={run.id} workflowId={run.workflowId} runStatus={status} steps={steps} />
       <section className="card">
         <h2>
