@@ -66,7 +66,13 @@ async function postgresTemplate(
       url.pathname = `/${building}`;
       const { migrateDatabase } = await import("../../src/server/db/migrate");
       await migrateDatabase(url.toString(), "pg");
-      await admin.query(`alter database ${building} rename to ${name}`);
+      try {
+        await admin.query(`alter database ${building} rename to ${name}`);
+      } catch (error) {
+        // Another test process built the same template meanwhile (42P04: it exists now): use theirs.
+        if ((error as { code?: string }).code !== "42P04") throw error;
+        await admin.query(`drop database if exists ${building}`);
+      }
     }
     return { name };
   } finally {
