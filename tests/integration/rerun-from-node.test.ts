@@ -75,6 +75,59 @@ describe("re-running from a node", () => {
     });
   });
 
+  it("stands an edited output in for the node without executing it, and runs only its descendants", async () => {
+    const upstreamBefore = server.hits("/ok/upstream");
+    const downstreamBefore = server.hits("/ok/downstream");
+    const edited = { status: 200, body: { name: "edited" } };
+    const rerun = await start({ fromNodeId: "fetch", sourceRunId, output: edited });
+    expect(rerun.status).toBe("succeeded");
+    // The edited node's body did not run; its descendants did, and saw the edited value.
+    expect(server.hits("/ok/upstream") - upstreamBefore).toBe(0);
+    expect(server.hits("/ok/downstream") - downstreamBefore).toBe(1);
+    expect(rerun.steps.map((s) => s.nodeId).sort()).toEqual(["post", "shape"]);
+    expect(rerun.steps.find((s) => s.nodeId === "shape")?.output).toEqual({ text: "edited for Ada" });
+
+    const diff = await stack().api<Diff>("GET", `/api/runs/${rerun.id}/diff`);
+    const byNode = Object.fromEntries(diff.body.nodes.map((n) => [n.nodeId, n]));
+    const source = (await stack().api<Run>("GET", `/api/runs/${sourceRunId}`)).body;
+    expect(byNode.fetch).toEqual({
+      nodeId: "fetch",
+      change: "edited",
+      before: source.steps.find((s) => s.nodeId === "fetch")?.output,
+      after: edited,
+    });
+    expect(byNode.shape).toMatchObject({
+      change: "changed",
+      before: { text: "upstream for Ada" },
+      after: { text: "edited for Ada" },
+    });
+    expect(diff.body.nodes.filter((n) => n.change === "reused")).toEqual([]);
+  });
+
+  it("refuses an edited output without a re-run, for a node not in the version, or too large, writing nothing", async () => {
+    const { getDb } = await import("@/server/db/client");
+    const { runs } = await import("@/server/db/schema");
+    const count = async () => (await (await getDb()).select().from(runs)).length;
+    const before = await count();
+    const post = (body: unknown) =>
+      stack().api<{ error: { code: string; message: string; issues?: Array<{ path: unknown[] }> } }>(
+        "POST",
+        `/api/workflows/${workflowId}/runs`,
+        body,
+      );
+    const alone = await post({ output: { x: 1 } });
+    expect(alone.status).toBe(422);
+    expect(alone.body.error.issues?.[0]?.path).toEqual(["body", "output"]);
+    expect((await post({ fromNodeId: "nope", sourceRunId, output: 1 })).status).toBe(422);
+    const sink = await post({ fromNodeId: "post", sourceRunId, output: 1 });
+    expect(sink.status).toBe(422);
+    expect(sink.body.error.message).toContain("body.output");
+    const tooLarge = await post({ fromNodeId: "fetch", sourceRunId, output: "x".repeat(300 * 1024) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.message).toContain("body.output");
+    expect(await count()).toBe(before);
+  });
+
   it("stays on the source run's version unless asked for the latest", async () => {
     await stack().api("PUT", `/api/workflows/${workflowId}`, { graph: graph("v2: {{ input.who }}") });
     const pinned = await start({ fromNodeId: "shape", sourceRunId });

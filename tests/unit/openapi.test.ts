@@ -150,6 +150,7 @@ describe("OpenAPI document of /api/v1", () => {
       "fromNodeId",
       "sourceRunId",
       "version",
+      "output",
     ]);
     expect(start.parameters).toContainEqual(
       expect.objectContaining({ name: "Idempotency-Key", in: "header" }),

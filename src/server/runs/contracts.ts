@@ -22,6 +22,16 @@ export const StartRunBody = z
     sourceRunId: RunIdSchema.optional(),
     /** Pin the re-run to the workflow's current version instead of the source run's. */
     version: z.literal("latest").optional(),
+    /**
+     * With `fromNodeId` and `sourceRunId`: this value stands in as that node's output, the node is not
+     * executed, and only its descendants run.
+     */
+    output: z
+      .unknown()
+      .optional()
+      .describe(
+        "An edited output for `fromNodeId` (any JSON): the node is not executed, this value stands in for its output, and only its descendants run",
+      ),
   })
   .strict()
   .refine((body) => (body.fromNodeId === undefined) === (body.sourceRunId === undefined), {
@@ -31,6 +41,10 @@ export const StartRunBody = z
   .refine((body) => body.version === undefined || body.fromNodeId !== undefined, {
     message: "version applies to re-runs (with fromNodeId and sourceRunId)",
     path: ["version"],
+  })
+  .refine((body) => body.output === undefined || body.fromNodeId !== undefined, {
+    message: "output applies to re-runs (with fromNodeId and sourceRunId)",
+    path: ["output"],
   });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 
@@ -146,6 +160,45 @@ export const RunSchema = RunSummarySchema.extend({
   steps: z.array(RunStepSchema),
 });
 export type RunDto = z.infer<typeof RunSchema>;
+
+/**
+ * The node a re-run did not execute because the request gave its output: its id is the run's
+ * `fromNodeId` and its given output is among the outputs the run reused.
+ */
+export function editedNodeIdOf(run: { fromNodeId: string | null; reusedNodeIds: readonly string[] }) {
+  return run.fromNodeId !== null && run.reusedNodeIds.includes(run.fromNodeId) ? run.fromNodeId : null;
+}
+
+/**
+ * How a node's output in a re-run compares with its source run: `reused` (not executed, the source's
+ * output stood in), `edited` (not executed, the output given with the re-run stood in), or executed and
+ * `changed`/`unchanged`, or in one run only.
+ */
+export const NODE_CHANGES = [
+  "changed",
+  "unchanged",
+  "reused",
+  "edited",
+  "only_in_source",
+  "only_in_run",
+] as const;
+export type NodeChange = (typeof NODE_CHANGES)[number];
+
+export const NodeDiffSchema = z.object({
+  nodeId: z.string(),
+  change: z.enum(NODE_CHANGES),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type NodeDiff = z.infer<typeof NodeDiffSchema>;
+
+export const RunDiffSchema = z.object({
+  runId: RunIdSchema,
+  sourceRunId: z.string(),
+  fromNodeId: z.string().nullable(),
+  nodes: z.array(NodeDiffSchema),
+});
+export type RunDiffDto = z.infer<typeof RunDiffSchema>;
 
 /** A block run that finished within its wait. */
 export const BlockRunResultSchema = z.object({

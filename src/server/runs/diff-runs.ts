@@ -1,19 +1,15 @@
 import { AppError } from "@/lib/errors";
 import type { Database } from "../db/client";
-import type { RunStepDto } from "./contracts";
-import { getRunDetail } from "./queries";
+import { editedNodeIdOf, type NodeDiff, type RunDiffDto, type RunStepDto } from "./contracts";
+import { getRunDetail, getRunOrThrow } from "./queries";
 
-export type NodeDiff = {
-  nodeId: string;
-  /** `reused`: not executed by the re-run, the source's output stood in for it. */
-  change: "changed" | "unchanged" | "reused" | "only_in_source" | "only_in_run";
-  before: unknown;
-  after: unknown;
-};
+export type { NodeDiff, RunDiffDto } from "./contracts";
 
-export type RunDiffDto = { runId: string; sourceRunId: string; fromNodeId: string | null; nodes: NodeDiff[] };
-
-/** Per-node output differences between a re-run and the run it was made from. */
+/**
+ * Per-node output differences between a re-run and the run it was made from. A node the re-run did
+ * not execute is `reused`, or `edited` when its output was given with the re-run (before: the source
+ * run's output, after: the given one).
+ */
 export async function diffRuns(
   db: Database,
   args: { workspaceId: string; runId: string },
@@ -26,16 +22,27 @@ export async function diffRuns(
     );
   }
   const source = await getRunDetail(db, args.workspaceId, run.sourceRunId);
+  const editedNodeId = editedNodeIdOf(run);
+  // The edited output is stored inline with the run's seeds (its size is bounded by the input limit).
+  const edited =
+    editedNodeId === null
+      ? undefined
+      : (await getRunOrThrow(db, args.workspaceId, run.id)).seedOutputs?.[editedNodeId];
   const before = byNode(source.steps);
   const after = byNode(run.steps);
-  const nodeIds = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const nodeIds = [
+    ...new Set([...before.keys(), ...after.keys(), ...(editedNodeId ? [editedNodeId] : [])]),
+  ].sort();
   return {
     runId: run.id,
     sourceRunId: source.id,
     fromNodeId: run.fromNodeId,
-    nodes: nodeIds.map((nodeId) => {
+    nodes: nodeIds.map((nodeId): NodeDiff => {
       const old = before.get(nodeId);
       const now = after.get(nodeId);
+      if (nodeId === editedNodeId) {
+        return { nodeId, change: "edited", before: old?.output ?? null, after: edited ?? null };
+      }
       if (!now) {
         const reused = run.reusedNodeIds.includes(nodeId);
         return {

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { type GraphIndex, indexGraph, WorkflowGraphSchema } from "@/engine";
+import { BRANCH_HANDLES, type GraphIndex, indexGraph, WorkflowGraphSchema } from "@/engine";
 import { getEnv } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import type { Database } from "../db/client";
@@ -9,6 +9,7 @@ import type { RunAcceptedDto, StartRunBody } from "./contracts";
 import { dispatchRunOrFail } from "./dispatch-run";
 import { insertQueuedRun } from "./insert-queued-run";
 import { getRunOrThrow } from "./queries";
+import { storableOutput } from "./storable-output";
 import { validateRunInput } from "./validate-run-input";
 
 type RerunBody = StartRunBody & { fromNodeId: string; sourceRunId: string };
@@ -18,6 +19,8 @@ type RerunBody = StartRunBody & { fromNodeId: string; sourceRunId: string };
  * execute again; every upstream node is not executed, its output in the source
  * run stands in for it. Pinned to the source run's version unless
  * `version: "latest"`. The input is the source run's unless the body gives one.
+ * With `output`, the node itself is not executed either: the given value stands
+ * in for its output (a seed like the upstream ones) and only its descendants run.
  */
 export async function rerunFromNode(
   db: Database,
@@ -51,10 +54,15 @@ export async function rerunFromNode(
     ]);
   }
 
-  const nodeIds = withDescendants(index, body.fromNodeId);
+  const withFrom = withDescendants(index, body.fromNodeId);
+  const maxBytes = getEnv().RUN_INPUT_MAX_BYTES;
+  const edited =
+    body.output === undefined ? undefined : editedOutput(index, body.fromNodeId, body.output, maxBytes);
+  const nodeIds = edited === undefined ? withFrom : withFrom.filter((id) => id !== body.fromNodeId);
   const input = Object.keys(body.input).length > 0 ? body.input : (source.input as Record<string, unknown>);
-  validateRunInput(input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
-  const seedOutputs = await upstreamOutputs(db, workspaceId, source.id, index, nodeIds);
+  validateRunInput(input, version.inputSchema ?? null, maxBytes);
+  const seedOutputs = await upstreamOutputs(db, workspaceId, source.id, index, withFrom);
+  if (edited !== undefined) seedOutputs[body.fromNodeId] = edited.value;
 
   const run = await insertQueuedRun(db, version, {
     trigger: "rerun",
@@ -70,6 +78,34 @@ export async function rerunFromNode(
   });
   await dispatchRunOrFail(db, run);
   return { runId: run.id, status: "queued" };
+}
+
+/**
+ * The output given for the re-run's first node, checked: it must lead somewhere (a node with no
+ * descendants would leave nothing to run), it must not be a branching node's (its output picks the
+ * path, which a partial run does not re-plan), and it is bounded like a run input, since it is kept
+ * inline with the run.
+ */
+function editedOutput(index: GraphIndex, nodeId: string, output: unknown, maxBytes: number) {
+  const refuse = (message: string) =>
+    new AppError("validation_failed", `body.output: ${message}`, [
+      { path: ["body", "output"], message, nodeId },
+    ]);
+  if ((index.outgoing.get(nodeId) ?? []).length === 0) {
+    throw refuse(`node ${nodeId} has no downstream nodes, so an edited output would run nothing`);
+  }
+  const type = index.nodesById.get(nodeId)?.type;
+  if (type !== undefined && BRANCH_HANDLES[type] !== undefined) {
+    throw refuse(`node ${nodeId} picks a branch with its output; re-run from it without an output instead`);
+  }
+  const sizeBytes = Buffer.byteLength(JSON.stringify(output));
+  if (sizeBytes > maxBytes) {
+    throw new AppError(
+      "payload_too_large",
+      `body.output is ${sizeBytes} bytes; the limit for an edited output is ${maxBytes} bytes`,
+    );
+  }
+  return storableOutput(output);
 }
 
 async function getVersionById(

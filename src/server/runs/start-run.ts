@@ -28,6 +28,7 @@ export async function startRun(
     input: body.input,
     from: body.fromNodeId,
     source: body.sourceRunId,
+    output: body.output,
   });
   if (body.idempotencyKey) {
     const existing = await findByIdempotencyKey(db, workspaceId, body.idempotencyKey);
