@@ -4,6 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
+import { formatBytes } from "./json-view";
+import { isStoredOutputMarker } from "./run-view-model";
 
 export type RunStepRow = {
   nodeId: string;
@@ -13,6 +15,7 @@ export type RunStepRow = {
   output: unknown;
   error: { message: string; code?: string } | null;
   startedAt: string | null;
+  finishedAt?: string | null;
   durationMs: number | null;
 };
 
@@ -140,6 +143,9 @@ export function RunSteps({
 /** Small values inline; large ones collapsed behind a summary, pretty-printed. */
 function JsonValue({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">—</span>;
+  if (isStoredOutputMarker(value)) {
+    return <span className="muted">{formatBytes(value.sizeBytes)}, stored: open the node to load it</span>;
+  }
   const text = JSON.stringify(value, null, 2);
   if (text.length <= 120) return <code>{JSON.stringify(value)}</code>;
   return (

@@ -1,24 +1,81 @@
+import { and, eq } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "../auth/caller";
 import { getDb } from "../db/client";
-import { RunIdSchema } from "../runs/contracts";
-import { getRunDetail, listRunEvents } from "../runs/queries";
+import { runSteps, workflowVersions } from "../db/schema";
+import { editedNodeIdOf, RunIdSchema } from "../runs/contracts";
+import { OUTPUT_INLINE_LIMIT_BYTES } from "../runs/output-refs";
+import { getRunDetail, getRunOrThrow, listRunEvents } from "../runs/queries";
 import { toRunEventMessage } from "../runs/run-event-message";
 
+/** What LLM and vision steps record about their model call. */
+export type StepUsage = {
+  model: string | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  costUsd: number | null;
+};
+
+/** Stands in for an output too large to send with the page; the browser reads it on demand. */
+export type StoredOutputMarker = { $stored: true; sizeBytes: number };
+
 /**
- * A run (with every node's step) and its event log so far, or null when the caller cannot see it: a
- * malformed id, a run that does not exist and another workspace's run all look
- * the same (the page answers 404).
+ * A run (with every node's step), its event log so far, the graph of the version it is pinned to,
+ * each step's model usage and, for a re-run with an edited output, that output; or null when the
+ * caller cannot see it: a malformed id, a run that does not exist and another workspace's run all
+ * look the same (the page answers 404). Outputs larger than the inline limit are left out of the
+ * page (a marker with their size stands in).
  */
 export async function loadRunPage(caller: Caller, runId: string) {
   if (!RunIdSchema.safeParse(runId).success) return null;
   const db = await getDb();
+  const { workspaceId } = caller;
   try {
-    const run = await getRunDetail(db, caller.workspaceId, runId);
-    const events = (await listRunEvents(db, caller.workspaceId, runId)).map(toRunEventMessage);
-    return { run, events };
+    const detail = await getRunDetail(db, workspaceId, runId);
+    const row = await getRunOrThrow(db, workspaceId, runId);
+    const events = (await listRunEvents(db, workspaceId, runId)).map(toRunEventMessage);
+    const [version] = await db
+      .select({ graph: workflowVersions.graph })
+      .from(workflowVersions)
+      .where(
+        and(eq(workflowVersions.id, row.workflowVersionId), eq(workflowVersions.workspaceId, workspaceId)),
+      );
+    const usageRows = await db
+      .select({
+        nodeId: runSteps.nodeId,
+        model: runSteps.model,
+        tokensIn: runSteps.tokensIn,
+        tokensOut: runSteps.tokensOut,
+        costUsd: runSteps.costUsd,
+      })
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.workspaceId, workspaceId)));
+    const editedNodeId = editedNodeIdOf(detail);
+    const run = {
+      ...detail,
+      steps: detail.steps.map((step) => ({ ...step, output: pageSized(step.output) })),
+    };
+    return {
+      run,
+      events,
+      graph: version?.graph ?? null,
+      usage: Object.fromEntries(
+        usageRows
+          .filter((usage) => usage.model !== null || usage.tokensIn !== null || usage.costUsd !== null)
+          .map(({ nodeId, ...usage }) => [nodeId, usage satisfies StepUsage]),
+      ) as Record<string, StepUsage>,
+      editedNodeId,
+      editedOutput: editedNodeId === null ? null : (row.seedOutputs?.[editedNodeId] ?? null),
+    };
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") return null;
     throw error;
   }
+}
+
+function pageSized(output: unknown): unknown {
+  const sizeBytes = Buffer.byteLength(JSON.stringify(output ?? null));
+  return sizeBytes > OUTPUT_INLINE_LIMIT_BYTES
+    ? ({ $stored: true, sizeBytes } satisfies StoredOutputMarker)
+    : output;
 }

@@ -2,8 +2,12 @@
 
 import { useEffect, useState } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
+import type { SavedGraph } from "../../../components/graph/flow-elements";
+import { RunDiff } from "../../../components/runs/run-diff";
 import { latestRunStatus } from "../../../components/runs/run-events";
 import { type RunStepRow, RunSteps } from "../../../components/runs/run-steps";
+import { RunView } from "../../../components/runs/run-view";
+import type { RerunOrigin, StepUsage } from "../../../components/runs/run-view-model";
 import { apiErrorMessage } from "../../../components/settings/api-error";
 import { ErrorBanner } from "../../../components/ui/error-banner";
 import { useRunEvents } from "./use-run-events";
@@ -17,6 +21,15 @@ export type RunHeading = {
   steps: RunStepRow[];
 };
 
+/** What the run view shows besides the live status and steps: the pinned graph, usage, re-run origin. */
+export type RunViewData = {
+  graph: SavedGraph | null;
+  usage: Record<string, StepUsage>;
+  origin: RerunOrigin | null;
+  editedOutput: unknown;
+};
+
+const FINISHED = new Set(["succeeded", "partial", "failed", "cancelled"]);
 const LIVE = new Set(["queued", "running", "waiting"]);
 
 /**
@@ -24,7 +37,15 @@ const LIVE = new Set(["queued", "running", "waiting"]);
  * read again whenever a new event arrives, and the log has every event once, in
  * order (gaps in what arrived live are read from the server).
  */
-export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEvents: RunEventMessage[] }) {
+export function RunEventLog({
+  run,
+  initialEvents,
+  view,
+}: {
+  run: RunHeading;
+  initialEvents: RunEventMessage[];
+  view: RunViewData;
+}) {
   const { events, connectionStatus, error, missingFrom } = useRunEvents(run.id, initialEvents);
   const status = latestRunStatus(events, run.status);
   const steps = useLiveSteps(run.id, run.steps, events.at(-1)?.seq ?? 0);
@@ -48,7 +69,25 @@ export function RunEventLog({ run, initialEvents }: { run: RunHeading; initialEv
         )}
       </p>
       <ErrorBanner message={actionError} />
+      <RunView
+        runId={run.id}
+        workflowId={run.workflowId}
+        runStatus={status}
+        graph={view.graph}
+        steps={steps}
+        usage={view.usage}
+        origin={view.origin}
+        editedOutput={view.editedOutput}
+      />
       <RunSteps runId={run.id} workflowId={run.workflowId} runStatus={status} steps={steps} />
+      {view.origin && (
+        <RunDiff
+          // Read again once the run is over: the executed nodes' outputs are final then.
+          key={FINISHED.has(status) ? "finished" : "live"}
+          runId={run.id}
+          sourceRunId={view.origin.sourceRunId}
+        />
+      )}
       <section className="card">
         <h2>
           Events{" "}

@@ -1,0 +1,51 @@
+"use client";
+
+import "@xyflow/react/dist/style.css";
+import "./run-view.css";
+import { type NodeMouseHandler, ReactFlow } from "@xyflow/react";
+import { useMemo } from "react";
+import { type SavedGraph, toFlowElements } from "../graph/flow-elements";
+import { GraphDecorationsProvider } from "../graph/graph-decorations";
+import { FLOW_NODE_TYPES } from "../graph/workflow-node-card";
+
+/**
+ * The run's pinned graph, read-only, each node coloured by its status in this run; clicking a node
+ * selects it (the detail panel follows).
+ */
+export function RunGraph({
+  graph,
+  statuses,
+  selectedNodeId,
+  onSelect,
+}: {
+  graph: SavedGraph;
+  statuses: ReadonlyMap<string, string>;
+  selectedNodeId: string | null;
+  onSelect: (nodeId: string) => void;
+}) {
+  const elements = useMemo(() => toFlowElements(graph), [graph]);
+  const nodes = useMemo(
+    () => elements.nodes.map((node) => ({ ...node, selected: node.id === selectedNodeId })),
+    [elements, selectedNodeId],
+  );
+  const decorations = useMemo(() => ({ statusByNode: statuses }), [statuses]);
+  const onNodeClick: NodeMouseHandler = (_event, node) => onSelect(node.id);
+  return (
+    <section className="flow-canvas run-graph" aria-label="Run graph">
+      <GraphDecorationsProvider value={decorations}>
+        <ReactFlow
+          nodes={nodes}
+          edges={elements.edges}
+          nodeTypes={FLOW_NODE_TYPES}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          edgesFocusable={false}
+          deleteKeyCode={null}
+          onNodeClick={onNodeClick}
+          fitView
+          minZoom={0.2}
+        />
+      </GraphDecorationsProvider>
+    </section>
+  );
+}
