@@ -31,9 +31,10 @@ export async function loadRunPage(caller: Caller, runId: string) {
   const db = await getDb();
   const { workspaceId } = caller;
   try {
+    // Events first: the steps read after them are at least as new, so the page need not read them again.
+    const events = (await listRunEvents(db, workspaceId, runId)).map(toRunEventMessage);
     const detail = await getRunDetail(db, workspaceId, runId);
     const row = await getRunOrThrow(db, workspaceId, runId);
-    const events = (await listRunEvents(db, workspaceId, runId)).map(toRunEventMessage);
     const [version] = await db
       .select({ graph: workflowVersions.graph })
       .from(workflowVersions)

@@ -109,11 +109,15 @@ export function RunEventLog({
   );
 }
 
-/** The run's nodes as the server has them, read again after each new event. */
+/**
+ * The run's nodes as the server has them, read again after each event newer than the page (which
+ * read its steps after its events, and left large outputs out for the node detail to load on demand).
+ */
 function useLiveSteps(runId: string, initial: RunStepRow[], lastSeq: number): RunStepRow[] {
   const [steps, setSteps] = useState(initial);
+  const [renderedSeq] = useState(lastSeq);
   useEffect(() => {
-    if (lastSeq === 0) return;
+    if (lastSeq === 0 || lastSeq === renderedSeq) return;
     const controller = new AbortController();
     fetch(`/api/runs/${runId}`, { signal: controller.signal })
       .then((response) => (response.ok ? (response.json() as Promise<{ steps: RunStepRow[] }>) : null))
@@ -122,7 +126,7 @@ function useLiveSteps(runId: string, initial: RunStepRow[], lastSeq: number): Ru
       })
       .catch(() => undefined);
     return () => controller.abort();
-  }, [runId, lastSeq]);
+  }, [runId, lastSeq, renderedSeq]);
   return steps;
 }
 
