@@ -151,7 +151,7 @@ export function ConfigField({ field, value, errors, inputId, onValue }: ConfigFi
         <p id={helpId} className="config-help">
           {field.description}
           {field.description && field.defaultValue !== undefined ? " " : ""}
-          {field.defaultValue !== undefined && `Default: ${JSON.stringify(field.defaultValue)}.`}
+          {field.defaultValue !== undefined && `Default: ${formatDefault(field.defaultValue)}.`}
         </p>
       )}
       {invalid && (
@@ -169,4 +169,8 @@ export function ConfigField({ field, value, errors, inputId, onValue }: ConfigFi
 function checkboxValue(field: FieldDescriptor, checked: boolean): Exclude<Coerced, { error: string }> {
   const fallback = field.defaultValue === undefined ? false : field.defaultValue;
   return checked === fallback && !field.required ? { remove: true } : { value: checked };
+}
+
+function formatDefault(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -100,17 +100,19 @@ export function NodeConfigPanel({ node, issues, onChange, onRename }: NodeConfig
 
       <details className="config-section config-settings" open={settingsInvalid || undefined}>
         <summary>Settings</summary>
-        <p className="config-help">How this node runs: retries, timeouts and what happens when it fails.</p>
-        {SETTINGS_FIELDS.map((field) => (
-          <ConfigField
-            key={field.name}
-            field={field}
-            value={settings[field.name]}
-            errors={routed.bySetting.get(field.name) ?? []}
-            inputId={`${baseId}-setting-${field.name}`}
-            onValue={(coerced) => setSetting(field.name, "value" in coerced ? coerced.value : undefined)}
-          />
-        ))}
+        <div className="config-settings-body">
+          <p className="config-help">How this node runs: retries, timeouts and what happens when it fails.</p>
+          {SETTINGS_FIELDS.map((field) => (
+            <ConfigField
+              key={field.name}
+              field={field}
+              value={settings[field.name]}
+              errors={routed.bySetting.get(field.name) ?? []}
+              inputId={`${baseId}-setting-${field.name}`}
+              onValue={(coerced) => setSetting(field.name, "value" in coerced ? coerced.value : undefined)}
+            />
+          ))}
+        </div>
       </details>
     </section>
   );
