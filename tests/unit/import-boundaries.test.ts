@@ -83,11 +83,12 @@ function isClientModule(file: string): boolean {
 
 /**
  * What a "use client" module may import: the catalog, client-safe contracts, components, other client
- * modules, React, Next and Inngest's React hooks (the channel module for its types). Never src/server
+ * modules, React, Next, the canvas (@xyflow/react, its stylesheet, dagre for layout) and Inngest's React
+ * hooks (the channel module for its types). Never src/server
  * beyond its contracts, drizzle or a Node built-in: the browser bundle would carry them or fail to build.
  */
 const CLIENT_SAFE_TARGETS =
-  /^(react$|react-dom|react\/|next\/|zod$|inngest\/react$|inngest\/channels$|src\/components\/|src\/contracts\/|src\/engine\/catalog$|src\/engine\/nodes\/catalog(\/|$)|src\/server\/[\w-]+\/contracts$)/;
+  /^(react$|react-dom|react\/|next\/|zod$|@xyflow\/react(\/dist\/style\.css)?$|@dagrejs\/dagre$|inngest\/react$|inngest\/channels$|src\/components\/|src\/contracts\/|src\/engine\/catalog$|src\/engine\/nodes\/catalog(\/|$)|src\/server\/[\w-]+\/contracts$)/;
 
 function isClientSafeTarget(target: string, clientFiles: readonly string[]): boolean {
   const withoutExtension = target.replace(/\.(ts|tsx)$/, "");
@@ -142,6 +143,9 @@ describe("import boundaries", () => {
       "next/navigation",
       "inngest/react",
       "inngest/channels",
+      "@xyflow/react",
+      "@xyflow/react/dist/style.css",
+      "@dagrejs/dagre",
     ]) {
       expect(isClientSafeTarget(target, []), target).toBe(true);
     }
