@@ -50,6 +50,15 @@ const SESSION_ENDPOINTS: Endpoint[] = [
   },
   { method: "DELETE", route: "/api/workflows/:workflowId/draft", targetsVictim: true },
   { method: "POST", route: "/api/workflows/:workflowId/publish", targetsVictim: true },
+  {
+    method: "POST",
+    route: "/api/workflows/:workflowId/publish",
+    body: { force: true },
+    targetsVictim: true,
+  },
+  { method: "GET", route: "/api/workflows/:workflowId/versions", targetsVictim: true },
+  { method: "GET", route: "/api/workflows/:workflowId/versions/:version", targetsVictim: true },
+  { method: "POST", route: "/api/workflows/:workflowId/versions/:version/restore", targetsVictim: true },
   { method: "POST", route: "/api/workflows/:workflowId/duplicate", targetsVictim: true },
   { method: "GET", route: "/api/workflows/:workflowId/export", targetsVictim: true },
   {
@@ -150,7 +159,8 @@ const fill = (route: string, ids: Ids) =>
     .replace(":runId", ids.runId)
     .replace(":keyId", ids.keyId)
     .replace(":credentialId", ids.credentialId)
-    .replace(":nodeId", "after");
+    .replace(":nodeId", "after")
+    .replace(":version", "1");
 
 describe.runIf(postgresAvailability().available)("workspace isolation matrix", () => {
   const app = useNextApp({ clerk, driver: "postgres" });

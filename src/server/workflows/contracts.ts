@@ -96,7 +96,7 @@ export type WorkflowListDto = z.infer<typeof WorkflowListSchema>;
 export const WorkflowListItemSchema = WorkflowSummarySchema.extend({
   runCount: z.number().int(),
   /** The most recently created run, or null when the workflow never ran. */
-  lastRun: z.object({ status: z.enum(RUN_STATUSES), createdAt: DateTimeSchema }).nullable(),
+  lastRun: z.object({ id: z.string(), status: z.enum(RUN_STATUSES), createdAt: DateTimeSchema }).nullable(),
 });
 export type WorkflowListItemDto = z.infer<typeof WorkflowListItemSchema>;
 
@@ -150,3 +150,52 @@ export const WorkflowExportSchema = z
   })
   .strict();
 export type WorkflowExportDto = z.infer<typeof WorkflowExportSchema>;
+
+/** A version number in a path: anything else names no version (404, like a malformed id). */
+export const WorkflowVersionParams = WorkflowParams.extend({
+  version: z.coerce.number().int().min(1).max(2_147_483_647),
+});
+
+/** A row of a workflow's version history (newest first). */
+export const WorkflowVersionSummarySchema = z.object({
+  version: z.number().int(),
+  createdAt: DateTimeSchema,
+  nodeCount: z.number().int(),
+  edgeCount: z.number().int(),
+});
+export type WorkflowVersionSummaryDto = z.infer<typeof WorkflowVersionSummarySchema>;
+
+export const WorkflowVersionListSchema = z.object({
+  /** The version runs start from now. */
+  currentVersion: z.number().int(),
+  data: z.array(WorkflowVersionSummarySchema),
+});
+export type WorkflowVersionListDto = z.infer<typeof WorkflowVersionListSchema>;
+
+/**
+ * One immutable version's definition. Name, description and tags are the workflow's (they are not
+ * versioned); the graph and input schema are the version's own.
+ */
+export const WorkflowVersionSchema = z.object({
+  workflowId: z.string(),
+  version: z.number().int(),
+  createdAt: DateTimeSchema,
+  name: z.string(),
+  description: z.string(),
+  graph: WorkflowGraphWireSchema,
+  inputSchema: z.record(z.string(), z.unknown()).nullable(),
+});
+export type WorkflowVersionDto = z.infer<typeof WorkflowVersionSchema>;
+
+/**
+ * Publishing a draft begun from an older version would silently drop what was published since:
+ * refused with 409 unless the caller says it has seen the current version (`baseVersion`) or means
+ * to replace it anyway (`force`).
+ */
+export const PublishBody = z
+  .object({
+    force: z.boolean().default(false),
+    baseVersion: z.number().int().min(1).optional(),
+  })
+  .strict();
+export type PublishBody = z.infer<typeof PublishBody>;

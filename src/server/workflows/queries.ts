@@ -16,27 +16,6 @@ export async function listWorkflows(db: DatabaseOrTransaction, workspaceId: stri
     .limit(limit);
 }
 
-/** The workflows of a workspace with their current version's input schema (for the home page's snippets). */
-export async function listWorkflowsWithInputSchema(
-  db: DatabaseOrTransaction,
-  workspaceId: string,
-  limit: number,
-) {
-  return db
-    .select({ workflow: workflows, inputSchema: workflowVersions.inputSchema })
-    .from(workflows)
-    .leftJoin(
-      workflowVersions,
-      and(
-        eq(workflowVersions.workflowId, workflows.id),
-        eq(workflowVersions.version, workflows.currentVersion),
-      ),
-    )
-    .where(and(eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)))
-    .orderBy(desc(workflows.updatedAt), desc(workflows.id))
-    .limit(limit);
-}
-
 export async function getWorkflowOrThrow(db: DatabaseOrTransaction, workspaceId: string, workflowId: string) {
   const [workflow] = await db
     .select()
@@ -99,7 +78,7 @@ export async function listWorkflowItems(
 ): Promise<{ data: WorkflowListItemDto[] }> {
   const ofWorkflow = and(eq(runs.workflowId, workflows.id), eq(runs.workspaceId, workflows.workspaceId));
   const lastRun = db
-    .select({ status: runs.status, createdAt: runs.createdAt })
+    .select({ id: runs.id, status: runs.status, createdAt: runs.createdAt })
     .from(runs)
     .where(ofWorkflow)
     .orderBy(desc(runs.createdAt), desc(runs.id))
@@ -113,6 +92,7 @@ export async function listWorkflowItems(
   const rows = await db
     .select({
       workflow: workflows,
+      lastId: lastRun.id,
       lastStatus: lastRun.status,
       lastCreatedAt: lastRun.createdAt,
       runCount: runTotals.runCount,
@@ -128,8 +108,8 @@ export async function listWorkflowItems(
       ...toWorkflowSummary(row.workflow),
       runCount: Number(row.runCount ?? 0),
       lastRun:
-        row.lastStatus && row.lastCreatedAt
-          ? { status: row.lastStatus, createdAt: row.lastCreatedAt.toISOString() }
+        row.lastId && row.lastStatus && row.lastCreatedAt
+          ? { id: row.lastId, status: row.lastStatus, createdAt: row.lastCreatedAt.toISOString() }
           : null,
     })),
   };

@@ -11,11 +11,12 @@ import { validateDefinition } from "./validate-definition";
 /**
  * Saves a new immutable version and points the workflow at it. The version
  * number is taken under the workflow row's lock so two concurrent saves get
- * consecutive numbers instead of colliding.
+ * consecutive numbers instead of colliding. With `ifCurrentVersion`, the save happens only while that
+ * is still the current version (409 otherwise), checked under the same lock.
  */
 export async function updateWorkflow(
   db: Database,
-  args: { workspaceId: string; workflowId: string; body: UpdateWorkflowBody },
+  args: { workspaceId: string; workflowId: string; body: UpdateWorkflowBody; ifCurrentVersion?: number },
 ) {
   const { version: previous } = await getWorkflowWithCurrentVersion(db, args.workspaceId, args.workflowId);
   const inputSchema = args.body.inputSchema === undefined ? previous.inputSchema : args.body.inputSchema;
@@ -31,8 +32,22 @@ export async function updateWorkflow(
         ...(args.body.description !== undefined && { description: args.body.description }),
         ...(args.body.tags !== undefined && { tags: args.body.tags }),
       })
-      .where(and(eq(workflows.id, args.workflowId), eq(workflows.workspaceId, args.workspaceId)))
+      .where(
+        and(
+          eq(workflows.id, args.workflowId),
+          eq(workflows.workspaceId, args.workspaceId),
+          args.ifCurrentVersion === undefined
+            ? undefined
+            : eq(workflows.currentVersion, args.ifCurrentVersion),
+        ),
+      )
       .returning();
+    if (!locked && args.ifCurrentVersion !== undefined) {
+      throw new AppError(
+        "conflict",
+        `Version ${args.ifCurrentVersion} is no longer the current version: another version was saved meanwhile`,
+      );
+    }
     if (!locked) throw new AppError("not_found", "Workflow not found");
     const [version] = await tx
       .insert(workflowVersions)
