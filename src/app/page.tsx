@@ -1,10 +1,14 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { ImportWorkflowForm } from "@/components/workflows/import-workflow-form";
+import { NewWorkflowForm } from "@/components/workflows/new-workflow-form";
+import { WorkflowTable } from "@/components/workflows/workflow-table";
 import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
 import { loadHomePage } from "@/server/pages/load-home-page";
 import { loadPageData } from "@/server/pages/page-data";
 import { UnavailableNotice } from "./unavailable-notice";
 
+/** The workspace's workflows: create, import, and per workflow open, duplicate, export or delete. */
 export default async function HomePage() {
   await connection();
   const page = await loadPageData(async () => {
@@ -25,20 +29,14 @@ export default async function HomePage() {
       <nav>
         <Link href="/runs">All runs</Link> · <Link href="/settings">Settings</Link>
       </nav>
-      <h2>Workflows</h2>
-      {workflows.length === 0 && (
-        <p className="muted">No workflows yet. Create one with POST /api/workflows.</p>
-      )}
-      {workflows.map((workflow) => (
-        <section className="card" key={workflow.id}>
-          <h3>
-            <Link href={`/workflows/${workflow.id}`}>{workflow.name}</Link>{" "}
-            <span className="muted">v{workflow.currentVersion}</span>
-          </h3>
-          <p className="muted">{workflow.description}</p>
-          <pre>{workflow.runSnippet}</pre>
-        </section>
-      ))}
+      <div className="workflow-tools">
+        <NewWorkflowForm />
+        <ImportWorkflowForm />
+      </div>
+      <section aria-labelledby="workflows-heading">
+        <h2 id="workflows-heading">Workflows</h2>
+        <WorkflowTable workflows={workflows} />
+      </section>
     </main>
   );
 }
