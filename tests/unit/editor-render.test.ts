@@ -37,8 +37,11 @@ describe("workflow editor markup", () => {
   it("renders the header, palette, tools, canvas, issues and workflow panel", () => {
     const html = renderToStaticMarkup(createElement(WorkflowEditor, { initial: initial() }));
     expect(html).toContain("Draft (based on v3)");
+    // Each palette button reads "Add <title> node" and shows its title.
     for (const entry of Object.values(NODE_CATALOG))
-      expect(html).toContain(`aria-label="Add ${entry.title} node"`);
+      expect(html).toContain(
+        `<span class="visually-hidden">Add </span>${entry.title}<span class="visually-hidden"> node</span>`,
+      );
     for (const label of [
       ">Undo<",
       ">Redo<",

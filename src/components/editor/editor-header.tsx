@@ -60,6 +60,8 @@ function saveLabel(status: SaveStatus): string {
   switch (status.state) {
     case "idle":
       return "";
+    case "unsaved":
+      return "Unsaved changes";
     case "saving":
       return "Saving…";
     case "saved":

@@ -4,7 +4,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
 import type { DraftIssue } from "./issues-by-node";
 
-export type SaveStatus = { state: "idle" | "saving" | "saved" } | { state: "error"; message: string };
+export type SaveStatus =
+  | { state: "idle" | "unsaved" | "saving" | "saved" }
+  | { state: "error"; message: string };
 
 /** What the drafts API answers to a save. */
 export type SavedDraft = { draft: { baseVersion: number; updatedAt: string | null }; issues: DraftIssue[] };
@@ -70,6 +72,8 @@ export function useAutosave({
 
   useEffect(() => {
     if (revision === savedRevision.current) return;
+    // Until the save starts, say so: "Saved" would be a lie for the next 800 ms.
+    setStatus((now) => (now.state === "saving" ? now : { state: "unsaved" }));
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       timer.current = null;
@@ -82,6 +86,15 @@ export function useAutosave({
       if (timer.current) clearTimeout(timer.current);
     };
   }, [revision, save]);
+
+  // Leaving with changes not yet saved asks first (the browser's own prompt).
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (latest.current.revision !== savedRevision.current) event.preventDefault();
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, []);
 
   const flush = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);

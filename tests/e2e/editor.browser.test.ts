@@ -1,0 +1,212 @@
+import path from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
+import { useNextApp } from "../helpers/next-app";
+
+/**
+ * What a person does on first contact, in a real browser against `next start`: create a workflow, build
+ * three nodes on the canvas (one connection by dragging between handles), give it an input, publish,
+ * run it and watch the nodes turn green live, open the failed node's error, edit the upstream output
+ * and re-run from it, and read the diff. Screenshots of every stage are kept as artifacts.
+ */
+
+/** Fails for a first name alone, so the run stops at this node until its upstream output is edited. */
+const EXPRESSION =
+  'nodes.text_1.text = "Ada Lovelace" ? { "greeting": "Hello " & nodes.text_1.text } : $error("need a full name, got " & nodes.text_1.text)';
+
+describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the browser", () => {
+  const app = useNextApp({});
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await app().engine.syncApp(`${app().url}/api/inngest`);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS_DIR, `editor-${name}.png`), fullPage: true });
+  const card = (page: Page, nodeId: string) => page.locator(`.react-flow__node[data-id="${nodeId}"]`);
+  const config = (page: Page, nodeId: string) => page.getByRole("region", { name: `Configure ${nodeId}` });
+
+  async function fillField(field: Locator, value: string) {
+    await field.fill(value);
+    await field.blur();
+  }
+
+  /** Where an element is once it stops moving (the canvas animates its viewport after a layout). */
+  async function settledBox(locator: Locator) {
+    let last = "";
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const box = await locator.boundingBox();
+      const now = JSON.stringify(box);
+      if (box && now === last) return box;
+      last = now;
+      await locator
+        .page()
+        .evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+        );
+    }
+    throw new Error("the element kept moving or is not on screen");
+  }
+
+  /** Drags from one node's output handle to another's input handle, the way a person connects them. */
+  async function connectByDragging(page: Page, source: string, target: string) {
+    const from = await settledBox(card(page, source).locator(".react-flow__handle.source").first());
+    const to = await settledBox(card(page, target).locator(".react-flow__handle.target").first());
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+  }
+
+  async function waitForSaved(page: Page) {
+    await expect
+      .poll(() => page.locator("output.editor-save-status").textContent(), { timeout: 15_000 })
+      .toBe("Saved");
+  }
+
+  it("builds a three-node workflow on the canvas, publishes and runs it, then debugs it by editing an output", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    try {
+      // Create it from the workflow list.
+      await page.goto(`${app().url}/`);
+      await page.getByLabel("Workflow name").fill("Greeter from the canvas");
+      await page.getByRole("button", { name: "Create workflow" }).click();
+      await page.waitForURL(/\/workflows\/wf_[a-z0-9_]+\/edit$/);
+      const workflowId = page.url().split("/").at(-2) as string;
+      await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
+
+      // Start from an empty canvas whatever the new workflow came with.
+      for (const existing of await page.locator(".react-flow__node").all()) {
+        const nodeId = (await existing.getAttribute("data-id")) as string;
+        await existing.click();
+        await config(page, nodeId).waitFor();
+        await page
+          .getByRole("toolbar", { name: "Canvas tools" })
+          .getByRole("button", { name: "Delete" })
+          .click();
+      }
+      await expect.poll(() => page.locator(".react-flow__node").count()).toBe(0);
+
+      // Node 1 from the palette; node 2 added after it (connected from the selected node).
+      await page.getByRole("button", { name: "Add Text node" }).click();
+      await card(page, "text_1").click();
+      await fillField(config(page, "text_1").getByLabel("Template"), "{{ input.name }}");
+      await page.getByRole("button", { name: "Add Transform node" }).click();
+      await fillField(config(page, "transform_1").getByLabel("Expression"), EXPRESSION);
+
+      // Node 3 placed on its own, then connected by dragging between the handles.
+      await page.locator(".react-flow__pane").click({ position: { x: 40, y: 40 } });
+      await page.getByRole("button", { name: "Add Text node" }).click();
+      await card(page, "text_2").click();
+      await fillField(config(page, "text_2").getByLabel("Template"), "{{ nodes.transform_1.greeting }}!");
+      await page.getByRole("button", { name: "Auto-layout" }).click();
+      await connectByDragging(page, "transform_1", "text_2");
+      await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(2);
+
+      // Undo takes the drawn edge away, redo brings it back.
+      await page.getByRole("button", { name: "Undo" }).click();
+      await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(1);
+      await page.getByRole("button", { name: "Redo" }).click();
+      await expect.poll(() => page.locator(".react-flow__edge").count()).toBe(2);
+
+      // The run input: one required string, edited in the Workflow panel.
+      await page.locator(".react-flow__pane").click({ position: { x: 40, y: 40 } });
+      const runInput = page.getByRole("region", { name: "Run input" });
+      await runInput.getByRole("button", { name: "Add field" }).click();
+      const field = runInput.getByRole("group").last();
+      await fillField(field.getByLabel("Name"), "name");
+      await field.getByLabel("Required").check();
+      await waitForSaved(page);
+      expect(await page.getByRole("heading", { name: /^Issues/ }).textContent()).toBe("Issues (0)");
+      await shot(page, "1-built");
+
+      // Publish the draft as the next version.
+      await page.getByRole("button", { name: "Publish" }).click();
+      await expect.poll(() => page.locator("h1").textContent(), { timeout: 15_000 }).toMatch(/v2 published/);
+      const published = await app().call<{ graph: { nodes: { id: string }[]; edges: unknown[] } }>(
+        "GET",
+        `/api/workflows/${workflowId}`,
+      );
+      expect(published.body.graph.nodes.map((node) => node.id).sort()).toEqual([
+        "text_1",
+        "text_2",
+        "transform_1",
+      ]);
+      expect(published.body.graph.edges).toHaveLength(2);
+
+      // Run it with an input from the form generated from the input schema.
+      await page.getByRole("button", { name: "Run" }).click();
+      await page.locator("#editor-run").getByLabel(/^name/).fill("Ada");
+      await page.locator("#editor-run").getByRole("button", { name: "Start run" }).click();
+      await page.waitForURL(/\/runs\/run_/);
+      const firstRunId = page.url().split("/").at(-1) as string;
+      await app().engine.settle();
+
+      // Live: the first node turns green, the transform fails and opens with its error.
+      const graph = page.locator('section[aria-label="Run graph"]');
+      await expect
+        .poll(() => graph.locator('[data-node-id="text_1"]').getAttribute("data-status"), { timeout: 15_000 })
+        .toBe("succeeded");
+      await expect
+        .poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 })
+        .toBe("failed");
+      expect(await graph.locator('[data-node-id="transform_1"]').getAttribute("data-status")).toBe("failed");
+      const detail = page.locator('[data-detail-node="transform_1"]');
+      expect(await detail.getByRole("note").textContent()).toContain("need a full name, got Ada");
+      await shot(page, "2-failed-run");
+
+      // Edit the upstream node's output and re-run from it: downstream runs on the edited value.
+      await graph.locator('[data-node-id="text_1"]').click();
+      await page.getByRole("button", { name: "Edit output and re-run" }).click();
+      await page.getByLabel("Edited output of text_1 (JSON)").fill('{ "text": "Ada Lovelace" }');
+      await page.getByRole("button", { name: "Re-run with this output" }).click();
+      await page.waitForURL((url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(firstRunId));
+      await app().engine.settle();
+      await expect
+        .poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 })
+        .toBe("succeeded");
+      for (const nodeId of ["transform_1", "text_2"]) {
+        await expect
+          .poll(() => graph.locator(`[data-node-id="${nodeId}"]`).getAttribute("data-status"), {
+            timeout: 15_000,
+          })
+          .toBe("succeeded");
+      }
+
+      // The diff against the failed run: the edited output, and what changed downstream because of it.
+      const changes = page.getByRole("heading", { name: `Changes from run ${firstRunId}` });
+      await changes.waitFor();
+      await expect
+        .poll(() => page.locator('li[data-diff-node="text_1"]').getAttribute("data-change"), {
+          timeout: 15_000,
+        })
+        .toBe("edited");
+      expect(await page.locator('li[data-diff-node="transform_1"]').getAttribute("data-change")).toBe(
+        "changed",
+      );
+      expect(await page.locator('li[data-diff-node="transform_1"]').textContent()).toContain(
+        "Hello Ada Lovelace",
+      );
+      await shot(page, "3-rerun-diff");
+
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      await page.goto(`${app().url}/workflows/${workflowId}/edit`);
+      await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } catch (error) {
+      await shot(page, "failure");
+      throw error;
+    } finally {
+      await page.close();
+    }
+  });
+});
