@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
+import { ARTIFACTS_DIR, CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
 import { useNextApp } from "../helpers/next-app";
 
 /** Every page of the web app passes axe-core with no serious or critical violation. */
@@ -31,11 +32,21 @@ describe.skipIf(!CHROMIUM)("accessibility of the web app", () => {
         "/runs",
         `/runs/${started.body.runId}`,
         "/workflows/wf_example",
+        "/workflows/wf_example/edit",
         "/settings",
       ]) {
         await page.goto(`${app().url}${path}`);
         await page.waitForLoadState("networkidle");
         found[path] = await seriousA11yViolations(page);
+        // One screenshot of every page, kept as an artifact.
+        const name =
+          path === "/"
+            ? "home"
+            : path
+                .slice(1)
+                .replace(/run_\w+/, "run")
+                .replaceAll("/", "-");
+        await page.screenshot({ path: join(ARTIFACTS_DIR, `page-${name}.png`), fullPage: true });
       }
       expect(found).toEqual(Object.fromEntries(Object.keys(found).map((path) => [path, []])));
     } finally {
