@@ -209,4 +209,53 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       await page.close();
     }
   });
+
+  it("asks before publishing a draft over a version someone published since it began", async () => {
+    const graph = (template: string) => ({
+      nodes: [{ id: "hello", type: "text", position: { x: 0, y: 0 }, data: { config: { template } } }],
+      edges: [],
+    });
+    const made = await app().call<{ id: string }>("POST", "/api/workflows", {
+      body: { name: "Two editors", graph: graph("v1") },
+    });
+    expect(made.status, made.text).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      await page.goto(`${app().url}/workflows/${made.body.id}/edit`);
+      await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
+      await card(page, "hello").click();
+      await fillField(config(page, "hello").getByLabel("Template"), "from the canvas");
+      await waitForSaved(page);
+
+      // Meanwhile someone else publishes version 2.
+      const other = await app().call("PUT", `/api/workflows/${made.body.id}`, {
+        body: { name: "Two editors", graph: graph("from the API") },
+      });
+      expect(other.status, other.text).toBe(200);
+
+      const dialogs: string[] = [];
+      page.once("dialog", (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByRole("button", { name: "Publish" }).click();
+      await expect.poll(() => dialogs.length).toBe(1);
+      expect(dialogs[0]).toMatch(/based on version 1, but the current version is 2/);
+      await expect.poll(() => page.getByRole("alert").first().textContent()).toMatch(/^Not published/);
+      const unchanged = await app().call<{ version: number }>("GET", `/api/workflows/${made.body.id}`);
+      expect(unchanged.body.version).toBe(2);
+
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.getByRole("button", { name: "Publish" }).click();
+      await expect.poll(() => page.locator("h1").textContent(), { timeout: 15_000 }).toMatch(/v3 published/);
+      const published = await app().call<{
+        version: number;
+        graph: { nodes: { data: { config: unknown } }[] };
+      }>("GET", `/api/workflows/${made.body.id}`);
+      expect(published.body.version).toBe(3);
+      expect(published.body.graph.nodes[0]?.data.config).toEqual({ template: "from the canvas" });
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -108,7 +108,14 @@ function EditorShell({ initial }: { initial: EditorInitial }) {
     try {
       if (!(await autosave.flush()))
         return setActionError("The draft is not saved yet, so it cannot be published");
-      const response = await fetch(`/api/workflows/${workflowId}/publish`, { method: "POST" });
+      let response = await publishRequest(workflowId, {});
+      if (response.status === 409) {
+        // Someone published since this draft began: say so, and publish over it only if asked to.
+        const message = await apiErrorMessage(response);
+        if (!window.confirm(`${message}\n\nPublish this draft anyway as the next version?`))
+          return setActionError(`Not published: ${message}`);
+        response = await publishRequest(workflowId, { force: true });
+      }
       if (!response.ok) {
         const message = await apiErrorMessage(response.clone());
         const answered = await issuesOf(response);
@@ -249,4 +256,12 @@ async function issuesOf(response: Response): Promise<DraftIssue[]> {
 
 function sameJson(a: unknown, b: unknown) {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function publishRequest(workflowId: string, body: { force?: true }) {
+  return fetch(`/api/workflows/${workflowId}/publish`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
