@@ -17,7 +17,8 @@ describe.skipIf(!CHROMIUM)("accessibility of the web app", () => {
     await browser?.close();
   });
 
-  it("has no serious or critical axe violation on any page", async () => {
+  // Seven pages, each loaded, checked by axe and photographed: more than the default 30 s on a busy machine.
+  it("has no serious or critical axe violation on any page", { timeout: 120_000 }, async () => {
     const started = await app().call<{ runId: string }>("POST", "/api/workflows/wf_example/runs", {
       body: { input: { name: "Ada", appUrl: app().url } },
     });

@@ -70,7 +70,10 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       .toBe("Saved");
   }
 
-  it("builds a three-node workflow on the canvas, publishes and runs it, then debugs it by editing an output", async () => {
+  // A whole session of clicks through three pages: minutes on a busy machine, not the default 30 s.
+  it("builds a three-node workflow on the canvas, publishes and runs it, then debugs it by editing an output", {
+    timeout: 180_000,
+  }, async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -158,7 +161,11 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       await expect
         .poll(() => page.getByTestId("run-status").textContent(), { timeout: 15_000 })
         .toBe("failed");
-      expect(await graph.locator('[data-node-id="transform_1"]').getAttribute("data-status")).toBe("failed");
+      await expect
+        .poll(() => graph.locator('[data-node-id="transform_1"]').getAttribute("data-status"), {
+          timeout: 15_000,
+        })
+        .toBe("failed");
       const detail = page.locator('[data-detail-node="transform_1"]');
       expect(await detail.getByRole("note").textContent()).toContain("need a full name, got Ada");
       await shot(page, "2-failed-run");
@@ -210,7 +217,9 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
     }
   });
 
-  it("asks before publishing a draft over a version someone published since it began", async () => {
+  it("asks before publishing a draft over a version someone published since it began", {
+    timeout: 90_000,
+  }, async () => {
     const graph = (template: string) => ({
       nodes: [{ id: "hello", type: "text", position: { x: 0, y: 0 }, data: { config: { template } } }],
       edges: [],

@@ -33,7 +33,13 @@ describe("the run view's markup", () => {
       createElement(NodeDetail, {
         runId: "run_x",
         runStatus: "failed",
-        node: { id: "call", type: "http", config: {}, canTakeEditedOutput: true },
+        node: {
+          id: "call",
+          type: "http",
+          config: {},
+          parentOutputs: { start: { text: "go" } },
+          canTakeEditedOutput: true,
+        },
         step: {
           nodeId: "call",
           nodeType: "http",
@@ -52,6 +58,9 @@ describe("the run view's markup", () => {
       }),
     );
     expect(html).toContain("http_error: HTTP 500");
+    // The upstream value its templates read, as it was in this run.
+    expect(html).toContain("Input from upstream");
+    expect(html).toContain("&quot;go&quot;");
     expect(html).toContain(">Re-run from this node</button>");
     expect(html).toContain(">Edit output and re-run</button>");
   });

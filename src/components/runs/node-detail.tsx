@@ -10,7 +10,14 @@ import { formatDuration, isStoredOutputMarker, type RerunOrigin, type StepUsage 
 
 const FINISHED = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
-export type DetailNode = { id: string; type: string; config: unknown; canTakeEditedOutput: boolean };
+export type DetailNode = {
+  id: string;
+  type: string;
+  config: unknown;
+  /** Its parents' outputs by node id: the upstream values its templates read. */
+  parentOutputs: Record<string, unknown>;
+  canTakeEditedOutput: boolean;
+};
 
 /**
  * Everything about one node in this run: status, attempts, times, model usage, config, output (a
@@ -114,6 +121,12 @@ export function NodeDetail({
           {step.error.code ? `${step.error.code}: ` : ""}
           {step.error.message}
         </p>
+      )}
+      {Object.keys(node.parentOutputs).length > 0 && (
+        <>
+          <h3>Input from upstream</h3>
+          <JsonView value={{ nodes: node.parentOutputs }} label={`Upstream outputs read by ${node.id}`} />
+        </>
       )}
       <h3>Config</h3>
       <JsonView value={node.config ?? null} label={`Config of ${node.id}`} />

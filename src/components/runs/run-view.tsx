@@ -103,5 +103,16 @@ function detailNode(
   const leadsOn = graph?.edges.some((edge) => edge.source === nodeId) ?? false;
   // A branching node's output picks the path, which a partial run does not re-plan (the server refuses).
   const branches = isNodeType(type) && NODE_CATALOG[type].outputs.length > 1;
-  return { id: nodeId, type, config: node?.data?.config ?? null, canTakeEditedOutput: leadsOn && !branches };
+  // What its templates read as `nodes.<id>`: its parents' outputs in this run (reused ones are not steps here).
+  const parents = (graph?.edges ?? []).filter((edge) => edge.target === nodeId).map((edge) => edge.source);
+  const parentOutputs = Object.fromEntries(
+    parents.map((parent) => [parent, steps.find((step) => step.nodeId === parent)?.output ?? null]),
+  );
+  return {
+    id: nodeId,
+    type,
+    config: node?.data?.config ?? null,
+    parentOutputs,
+    canTakeEditedOutput: leadsOn && !branches,
+  };
 }
