@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { connection } from "next/server";
+import { TableHead } from "@/components/ui/table-head";
 import { callerOrSignIn } from "@/server/auth/caller-or-sign-in";
 import { loadRunsPage, type RunsPageFilters } from "@/server/pages/load-runs-page";
 import { loadPageData } from "@/server/pages/page-data";
@@ -72,16 +73,7 @@ export default async function RunsPage({
       {runs.length === 0 && problems.length === 0 && <p className="muted">No runs match.</p>}
       {runs.length > 0 && (
         <table className="runs">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">Status</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Run", "Workflow", "Status", "Trigger", "Created", "Duration"]} />
           <tbody>
             {runs.map((run) => (
               <tr key={run.id}>

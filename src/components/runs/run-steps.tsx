@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
+import { TableHead } from "../ui/table-head";
 import { formatBytes } from "./json-view";
 import { isStoredOutputMarker } from "./run-view-model";
 
@@ -66,18 +67,7 @@ export function RunSteps({
       <h2 id="steps">Nodes</h2>
       <ErrorBanner message={error} />
       <table className="runs">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Output or error</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Node", "Status", "Attempts", "Duration", "Output or error"]} actions />
         <tbody>
           {ordered.map((step) => (
             <tr key={step.nodeId} data-node={step.nodeId} data-status={step.status}>

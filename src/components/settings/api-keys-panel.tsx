@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { ErrorBanner } from "../ui/error-banner";
+import { TableHead } from "../ui/table-head";
 import { apiErrorMessage } from "./api-error";
 
 export type ApiKeyRow = {
@@ -83,18 +84,7 @@ export function ApiKeysPanel({ keys, scopes }: { keys: ApiKeyRow[]; scopes: stri
         </button>
       </form>
       <table className="runs">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Key", "Scopes", "Last used", "Status"]} actions />
         <tbody>
           {keys.map((key) => (
             <tr key={key.id}>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { ErrorBanner } from "../ui/error-banner";
+import { TableHead } from "../ui/table-head";
 import { apiErrorMessage } from "./api-error";
 
 export type CredentialRow = {
@@ -93,17 +94,7 @@ export function CredentialsPanel({
         </form>
       )}
       <table className="runs">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Settings</th>
-            <th scope="col">Updated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Kind", "Settings", "Updated"]} actions />
         <tbody>
           {credentials.map((credential) => (
             <tr key={credential.id}>

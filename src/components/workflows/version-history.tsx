@@ -9,6 +9,7 @@ import { ConfirmDialog } from "./confirm-dialog";
 import { VersionCanvas } from "./version-canvas";
 import { diffVersions, edgeKey, isEmptyDiff, type VersionDiff } from "./version-diff";
 import "./workflows.css";
+import { TableHead } from "../ui/table-head";
 
 const when = (iso: string) => iso.replace("T", " ").slice(0, 19);
 
@@ -87,17 +88,7 @@ export function VersionHistory({
       <h2 id="versions-heading">Versions</h2>
       <ErrorBanner message={error} />
       <table className="runs version-table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Saved</th>
-            <th scope="col">Nodes</th>
-            <th scope="col">Edges</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Version", "Saved", "Nodes", "Edges"]} actions />
         <tbody>
           {versions.map((row) => (
             <tr key={row.version} data-version={row.version}>

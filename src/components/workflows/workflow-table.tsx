@@ -8,6 +8,7 @@ import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
 import { ConfirmDialog } from "./confirm-dialog";
 import "./workflows.css";
+import { TableHead } from "../ui/table-head";
 
 const when = (iso: string) => iso.replace("T", " ").slice(0, 19);
 
@@ -79,17 +80,7 @@ export function WorkflowTable({ workflows }: { workflows: WorkflowListItemDto[] 
     <>
       <ErrorBanner message={error} />
       <table className="runs workflow-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Version</th>
-            <th scope="col">Last run</th>
-            <th scope="col">Runs</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Version", "Last run", "Runs"]} actions />
         <tbody>
           {workflows.map((workflow) => (
             <tr key={workflow.id} data-workflow={workflow.id}>
