@@ -1,17 +1,9 @@
+import type { StepUsage, StoredOutputMarker } from "@/contracts/step-usage";
 import type { RunStepRow } from "./run-steps";
 
 /** Pure helpers for the run view: what each node shows as its status, and the timeline's geometry. */
 
-/** What LLM and vision steps record about their model call. */
-export type StepUsage = {
-  model: string | null;
-  tokensIn: number | null;
-  tokensOut: number | null;
-  costUsd: number | null;
-};
-
-/** An output the page left out for its size; the browser reads it on demand. */
-export type StoredOutputMarker = { $stored: true; sizeBytes: number };
+export type { StepUsage, StoredOutputMarker };
 
 export function isStoredOutputMarker(value: unknown): value is StoredOutputMarker {
   return (

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import type { StepUsage, StoredOutputMarker } from "@/contracts/step-usage";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "../auth/caller";
 import { getDb } from "../db/client";
@@ -8,16 +9,7 @@ import { OUTPUT_INLINE_LIMIT_BYTES } from "../runs/output-refs";
 import { getRunDetail, getRunOrThrow, listRunEvents } from "../runs/queries";
 import { toRunEventMessage } from "../runs/run-event-message";
 
-/** What LLM and vision steps record about their model call. */
-export type StepUsage = {
-  model: string | null;
-  tokensIn: number | null;
-  tokensOut: number | null;
-  costUsd: number | null;
-};
-
-/** Stands in for an output too large to send with the page; the browser reads it on demand. */
-export type StoredOutputMarker = { $stored: true; sizeBytes: number };
+export type { StepUsage, StoredOutputMarker };
 
 /**
  * A run (with every node's step), its event log so far, the graph of the version it is pinned to,
