@@ -8,7 +8,10 @@ import { SqlConfigSchema } from "./sql/sql-config";
 import { SubworkflowConfigSchema } from "./subworkflow-config";
 
 /** text: renders a template into `{ text }`. */
-export const TextConfigSchema = z.object({ template: templateField() });
+/** text: an empty template renders nothing, which is never what the author meant. */
+export const TextConfigSchema = z.object({
+  template: templateField().refine((value) => value.length > 0, "Template is required"),
+});
 
 /** transform: the value of a JSONata expression over the scope. */
 export const TransformConfigSchema = z.object({ expression: expressionField() });

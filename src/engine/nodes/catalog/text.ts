@@ -7,7 +7,7 @@ export const TEXT_NODE: NodeCatalogEntry<"text"> = {
   description: "Renders a template over the run input and upstream outputs into `{ text }`.",
   icon: "text",
   configSchema: TextConfigSchema,
-  defaultConfig: { template: "" },
+  defaultConfig: { template: "Hello {{ input.name }}" },
   inputs: DEFAULT_HANDLES,
   outputs: DEFAULT_HANDLES,
 };
