@@ -2,11 +2,22 @@
 
 import "./run-view.css";
 import Link from "next/link";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+import { ErrorBanner } from "../ui/error-banner";
+import { ApprovalActions, DecisionBadge } from "./approval-actions";
 import { EditOutputForm } from "./edit-output-form";
 import { formatBytes, JsonView } from "./json-view";
 import type { RunStepRow } from "./run-steps";
-import { formatDuration, isStoredOutputMarker, type RerunOrigin, type StepUsage } from "./run-view-model";
+import {
+  approvalDecisionOf,
+  formatAttempts,
+  formatDuration,
+  isOpenApproval,
+  isStoredOutputMarker,
+  type RerunOrigin,
+  type StepUsage,
+  shownStepStatus,
+} from "./run-view-model";
 
 const FINISHED = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
@@ -46,11 +57,14 @@ export function NodeDetail({
   const [loaded, setLoaded] = useState<{ nodeId: string; output: unknown } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
+  const [decisionError, setDecisionError] = useState<string | null>(null);
   const edited = origin?.editedNodeId === node.id;
   const reused = !edited && origin?.reusedNodeIds.includes(node.id);
   const stepOutput = loaded?.nodeId === node.id ? loaded.output : step?.output;
   const output = edited ? editedOutput : stepOutput;
   const canRerun = FINISHED.has(runStatus) && step !== undefined && step.status !== "skipped";
+  const status = step && shownStepStatus(step, runStatus);
+  const decision = step && approvalDecisionOf(step);
 
   async function loadStored() {
     setLoadError(null);
@@ -83,15 +97,27 @@ export function NodeDetail({
       {step && (
         <dl className="node-facts">
           <dt>Status</dt>
-          <dd className={`status-${step.status}`} data-testid="node-detail-status">
-            {step.status}
+          <dd className={`status-${status}`} data-testid="node-detail-status">
+            {status}
           </dd>
+          {decision && (
+            <>
+              <dt>Decision</dt>
+              <dd>
+                <DecisionBadge decision={decision} />
+              </dd>
+            </>
+          )}
           <dt>Attempts</dt>
-          <dd>{step.attempt + 1}</dd>
+          <dd>{formatAttempts(step)}</dd>
           <dt>Started</dt>
-          <dd>{step.startedAt ? new Date(step.startedAt).toLocaleString() : "—"}</dd>
+          <dd>
+            <Instant iso={step.startedAt} />
+          </dd>
           <dt>Finished</dt>
-          <dd>{step.finishedAt ? new Date(step.finishedAt).toLocaleString() : "—"}</dd>
+          <dd>
+            <Instant iso={step.finishedAt ?? null} />
+          </dd>
           <dt>Duration</dt>
           <dd>{formatDuration(step.durationMs)}</dd>
           {usage?.model && (
@@ -115,6 +141,15 @@ export function NodeDetail({
             </>
           )}
         </dl>
+      )}
+      {step && isOpenApproval(step, runStatus) && (
+        <>
+          <p>
+            Waiting for a person's decision:{" "}
+            <ApprovalActions runId={runId} nodeId={node.id} onError={setDecisionError} />
+          </p>
+          <ErrorBanner message={decisionError} />
+        </>
       )}
       {step?.error && (
         <p role="note" className="error">
@@ -168,5 +203,25 @@ export function NodeDetail({
         />
       )}
     </section>
+  );
+}
+
+const noSubscription = () => () => undefined;
+
+/**
+ * A moment in the browser's time zone and locale. The server render and hydration (which must match
+ * it) show UTC: the server knows neither the person's zone nor their locale.
+ */
+function Instant({ iso }: { iso: string | null }) {
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  if (!iso) return <>—</>;
+  return (
+    <time dateTime={iso}>
+      {hydrated ? new Date(iso).toLocaleString() : `${iso.slice(0, 19).replace("T", " ")} UTC`}
+    </time>
   );
 }

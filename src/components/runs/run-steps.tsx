@@ -5,8 +5,15 @@ import { useState } from "react";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
 import { TableHead } from "../ui/table-head";
+import { ApprovalActions, DecisionBadge } from "./approval-actions";
 import { formatBytes } from "./json-view";
-import { isStoredOutputMarker } from "./run-view-model";
+import {
+  approvalDecisionOf,
+  formatAttempts,
+  isOpenApproval,
+  isStoredOutputMarker,
+  shownStepStatus,
+} from "./run-view-model";
 
 export type RunStepRow = {
   nodeId: string;
@@ -42,24 +49,18 @@ export function RunSteps({
   const [error, setError] = useState<string | null>(null);
   const ordered = [...steps].sort(byTimeline);
 
-  async function post(url: string, body: unknown): Promise<Response | null> {
+  async function rerunFrom(nodeId: string) {
     setError(null);
-    const response = await fetch(url, {
+    const response = await fetch(`/api/workflows/${workflowId}/runs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      body: JSON.stringify({ fromNodeId: nodeId, sourceRunId: runId }),
     });
-    if (response.ok) return response;
-    setError(await apiErrorMessage(response));
-    return null;
-  }
-
-  async function rerunFrom(nodeId: string) {
-    const response = await post(`/api/workflows/${workflowId}/runs`, {
-      fromNodeId: nodeId,
-      sourceRunId: runId,
-    });
-    if (response) router.push(`/runs/${((await response.json()) as { runId: string }).runId}`);
+    if (!response.ok) {
+      setError(await apiErrorMessage(response));
+      return;
+    }
+    router.push(`/runs/${((await response.json()) as { runId: string }).runId}`);
   }
 
   return (
@@ -69,61 +70,52 @@ export function RunSteps({
       <table className="runs">
         <TableHead columns={["Node", "Status", "Attempts", "Duration", "Output or error"]} actions />
         <tbody>
-          {ordered.map((step) => (
-            <tr key={step.nodeId} data-node={step.nodeId} data-status={step.status}>
-              <td>
-                <strong>{step.nodeId}</strong> <span className="muted">{step.nodeType}</span>
-              </td>
-              <td className={`status-${step.status}`}>{step.status}</td>
-              <td>{step.attempt + 1}</td>
-              <td>{step.durationMs === null ? "" : `${step.durationMs} ms`}</td>
-              <td>
-                {step.error ? (
-                  <span role="note" className="error">
-                    {step.error.code ? `${step.error.code}: ` : ""}
-                    {step.error.message}
-                  </span>
-                ) : (
-                  <JsonValue value={step.output} />
-                )}
-              </td>
-              <td>
-                {step.nodeType === "approval" && step.status === "running" && runStatus === "waiting" && (
-                  <>
+          {ordered.map((step) => {
+            const status = shownStepStatus(step, runStatus);
+            const decision = approvalDecisionOf(step);
+            return (
+              <tr key={step.nodeId} data-node={step.nodeId} data-status={status}>
+                <td>
+                  <strong>{step.nodeId}</strong> <span className="muted">{step.nodeType}</span>
+                </td>
+                <td className={`status-${status}`}>
+                  {status}
+                  {decision && (
+                    <>
+                      {" "}
+                      <DecisionBadge decision={decision} />
+                    </>
+                  )}
+                </td>
+                <td>{formatAttempts(step)}</td>
+                <td>{step.durationMs === null ? "" : `${step.durationMs} ms`}</td>
+                <td className="run-value">
+                  {step.error ? (
+                    <span role="note" className="error">
+                      {step.error.code ? `${step.error.code}: ` : ""}
+                      {step.error.message}
+                    </span>
+                  ) : (
+                    <JsonValue value={step.output} />
+                  )}
+                </td>
+                <td>
+                  {isOpenApproval(step, runStatus) && (
+                    <ApprovalActions runId={runId} nodeId={step.nodeId} onError={setError} />
+                  )}
+                  {FINISHED.has(runStatus) && step.status !== "skipped" && (
                     <button
                       type="button"
-                      onClick={async () => {
-                        if (
-                          await post(`/api/runs/${runId}/approvals/${step.nodeId}`, { decision: "approve" })
-                        )
-                          router.refresh();
-                      }}
+                      onClick={() => rerunFrom(step.nodeId)}
+                      aria-label={`Re-run from here (${step.nodeId})`}
                     >
-                      Approve
-                    </button>{" "}
-                    <button
-                      type="button"
-                      onClick={async () => {
-                        if (await post(`/api/runs/${runId}/approvals/${step.nodeId}`, { decision: "reject" }))
-                          router.refresh();
-                      }}
-                    >
-                      Reject
+                      Re-run from here
                     </button>
-                  </>
-                )}
-                {FINISHED.has(runStatus) && step.status !== "skipped" && (
-                  <button
-                    type="button"
-                    onClick={() => rerunFrom(step.nodeId)}
-                    aria-label={`Re-run from here (${step.nodeId})`}
-                  >
-                    Re-run from here
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>
@@ -140,7 +132,7 @@ function JsonValue({ value }: { value: unknown }) {
   if (text.length <= 120) return <code>{JSON.stringify(value)}</code>;
   return (
     <details>
-      <summary>{text.length.toLocaleString()} characters</summary>
+      <summary>{text.length.toLocaleString("en-US")} characters</summary>
       <pre>{text}</pre>
     </details>
   );

@@ -1,20 +1,28 @@
 "use client";
 
 import "./run-view.css";
+import { useEffect, useState } from "react";
 import type { RunStepRow } from "./run-steps";
 import { formatDuration, timelineBars } from "./run-view-model";
+
+/** How often a node still going stretches its bar. */
+const TICK_MS = 1_000;
 
 /** One row per node that started: a bar placed and sized by its time within the run. */
 export function RunTimeline({
   steps,
+  runStatus,
   selectedNodeId,
   onSelect,
 }: {
   steps: readonly RunStepRow[];
+  runStatus: string;
   selectedNodeId: string | null;
   onSelect: (nodeId: string) => void;
 }) {
-  const bars = timelineBars(steps, Date.now());
+  const going = steps.some((step) => step.startedAt !== null && !step.finishedAt && step.durationMs === null);
+  const now = useClock(going);
+  const bars = timelineBars(steps, runStatus, now);
   return (
     <section className="card" aria-labelledby="timeline-heading">
       <h2 id="timeline-heading">Timeline</h2>
@@ -47,4 +55,19 @@ export function RunTimeline({
       )}
     </section>
   );
+}
+
+/**
+ * The browser's clock, read only after mount and then every tick while `ticking`: the server render
+ * and hydration see null, so they produce the same markup whatever the time on either side.
+ */
+function useClock(ticking: boolean): number | null {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
 }

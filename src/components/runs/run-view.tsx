@@ -87,7 +87,7 @@ export function RunView({
           </p>
         </section>
       )}
-      <RunTimeline steps={steps} selectedNodeId={selectedNodeId} onSelect={setPicked} />
+      <RunTimeline steps={steps} runStatus={runStatus} selectedNodeId={selectedNodeId} onSelect={setPicked} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import type { StepUsage, StoredOutputMarker } from "@/contracts/step-usage";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "../auth/caller";
 import { getDb } from "../db/client";
-import { runSteps, workflowVersions } from "../db/schema";
+import { runSteps, workflows, workflowVersions } from "../db/schema";
 import { editedNodeIdOf, RunIdSchema } from "../runs/contracts";
 import { OUTPUT_INLINE_LIMIT_BYTES } from "../runs/output-refs";
 import { getRunDetail, getRunOrThrow, listRunEvents } from "../runs/queries";
@@ -12,7 +12,7 @@ import { toRunEventMessage } from "../runs/run-event-message";
 export type { StepUsage, StoredOutputMarker };
 
 /**
- * A run (with every node's step), its event log so far, the graph of the version it is pinned to,
+ * A run (with every node's step), its workflow's name, its event log so far, the graph of the version it is pinned to,
  * each step's model usage and, for a re-run with an edited output, that output; or null when the
  * caller cannot see it: a malformed id, a run that does not exist and another workspace's run all
  * look the same (the page answers 404). Outputs larger than the inline limit are left out of the
@@ -33,6 +33,10 @@ export async function loadRunPage(caller: Caller, runId: string) {
       .where(
         and(eq(workflowVersions.id, row.workflowVersionId), eq(workflowVersions.workspaceId, workspaceId)),
       );
+    const [workflow] = await db
+      .select({ name: workflows.name })
+      .from(workflows)
+      .where(and(eq(workflows.id, row.workflowId), eq(workflows.workspaceId, workspaceId)));
     const usageRows = await db
       .select({
         nodeId: runSteps.nodeId,
@@ -50,6 +54,8 @@ export async function loadRunPage(caller: Caller, runId: string) {
     };
     return {
       run,
+      // Runs are deleted with their workflow, so the row is there; the id only satisfies the type.
+      workflowName: workflow?.name ?? row.workflowId,
       events,
       graph: version?.graph ?? null,
       usage: Object.fromEntries(

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import type { SavedGraph } from "@/components/graph/flow-elements";
@@ -19,7 +20,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   if (!loaded.ok) return <UnavailableNotice />;
   // Another workspace's run is not found, exactly like one that does not exist.
   if (!loaded.data) notFound();
-  const { run, events, graph, usage, editedNodeId, editedOutput } = loaded.data;
+  const { run, workflowName, events, graph, usage, editedNodeId, editedOutput } = loaded.data;
   const origin = run.sourceRunId
     ? {
         sourceRunId: run.sourceRunId,
@@ -30,6 +31,11 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
     : null;
   return (
     <main>
+      <p>
+        <Link href={`/runs?workflowId=${encodeURIComponent(run.workflowId)}`}>
+          <span aria-hidden="true">← </span>All runs
+        </Link>
+      </p>
       <h1>
         Run <code>{run.id}</code>
       </h1>
@@ -38,6 +44,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
           id: run.id,
           status: run.status,
           workflowId: run.workflowId,
+          workflowName,
           version: run.version,
           trigger: run.trigger,
           steps: run.steps,

@@ -1,5 +1,7 @@
 "use client";
 
+import "../../../components/runs/run-view.css";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
 import type { SavedGraph } from "../../../components/graph/flow-elements";
@@ -16,6 +18,7 @@ export type RunHeading = {
   id: string;
   status: string;
   workflowId: string;
+  workflowName: string;
   version: number;
   trigger: string;
   steps: RunStepRow[];
@@ -60,7 +63,8 @@ export function RunEventLog({
   return (
     <>
       <p className="muted">
-        <span data-testid="run-status">{status}</span> · {run.workflowId} v{run.version} · started by{" "}
+        <span data-testid="run-status">{status}</span> ·{" "}
+        <Link href={`/workflows/${run.workflowId}`}>{run.workflowName}</Link> v{run.version} · started by{" "}
         {run.trigger}{" "}
         {LIVE.has(status) && (
           <button type="button" onClick={cancel}>
@@ -86,6 +90,7 @@ export function RunEventLog({
           key={FINISHED.has(status) ? "finished" : "live"}
           runId={run.id}
           sourceRunId={view.origin.sourceRunId}
+          finished={FINISHED.has(status)}
         />
       )}
       <section className="card">
@@ -96,7 +101,7 @@ export function RunEventLog({
             {missingFrom !== null && ` · reading missed events from #${missingFrom}`}
           </span>
         </h2>
-        <ol>
+        <ol className="run-event-log">
           {events.map((event) => (
             <li key={event.seq} value={event.seq}>
               <code>{event.type}</code>
