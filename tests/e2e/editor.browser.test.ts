@@ -267,4 +267,43 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       await page.close();
     }
   });
+
+  it("keeps a change made just before the tab is closed", { timeout: 60_000 }, async () => {
+    const made = await app().call<{ id: string }>("POST", "/api/workflows", {
+      body: {
+        name: "Closed in a hurry",
+        graph: {
+          nodes: [
+            { id: "hello", type: "text", position: { x: 0, y: 0 }, data: { config: { template: "hi" } } },
+          ],
+          edges: [],
+        },
+      },
+    });
+    expect(made.status, made.text).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app().url}/workflows/${made.body.id}/edit`);
+    await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
+    await page.getByRole("button", { name: "Add Debug node" }).click();
+    // Closed before the autosave's delay is up: the browser asks first, the person leaves anyway.
+    const asked: string[] = [];
+    page.on("dialog", (dialog) => {
+      asked.push(dialog.type());
+      void dialog.accept();
+    });
+    await page.close({ runBeforeUnload: true });
+    await expect
+      .poll(
+        async () => {
+          const draft = await app().call<{ draft: { graph: { nodes: { id: string }[] } } }>(
+            "GET",
+            `/api/workflows/${made.body.id}/draft`,
+          );
+          return draft.body.draft.graph.nodes.map((node) => node.id).sort();
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual(["debug_1", "hello"]);
+    console.log(`[editor] dialogs on close: ${JSON.stringify(asked)}`);
+  });
 });

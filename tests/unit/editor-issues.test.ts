@@ -39,4 +39,17 @@ describe("draft issues per node", () => {
   it("picks the input schema's issues relative to it", () => {
     expect(inputSchemaIssues(issues)).toEqual([{ path: [], message: "not a usable JSON Schema" }]);
   });
+
+  it("puts a cycle's issue on every node of the cycle", () => {
+    const byNode = issuesByNode([
+      {
+        path: ["body", "graph", "edges", 2],
+        message: "Cycle detected: a → b → c → a",
+        nodeId: "a",
+        cyclePath: ["a", "b", "c", "a"],
+      },
+    ]);
+    expect([...byNode.keys()].sort()).toEqual(["a", "b", "c"]);
+    expect(byNode.get("b")).toEqual([{ path: [], message: "Cycle detected: a → b → c → a" }]);
+  });
 });

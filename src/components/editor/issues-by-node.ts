@@ -6,6 +6,8 @@ export type DraftIssue = {
   nodeId?: string;
   edgeId?: string;
   field?: string;
+  /** For a cycle: every node on it, in order. */
+  cyclePath?: string[];
 };
 
 /** An issue as the config panel takes it: the path relative to the node (["data", "config", "url"]). */
@@ -19,10 +21,14 @@ export type NodeIssue = { path: (string | number)[]; message: string };
 export function issuesByNode(issues: readonly DraftIssue[]): Map<string, NodeIssue[]> {
   const byNode = new Map<string, NodeIssue[]>();
   for (const issue of issues) {
-    if (!issue.nodeId) continue;
-    const list = byNode.get(issue.nodeId) ?? [];
-    list.push({ path: nodeRelativePath(issue.path), message: issue.message });
-    byNode.set(issue.nodeId, list);
+    // A cycle is every one of its nodes' problem, not just the node it was found at.
+    const nodeIds = new Set([...(issue.nodeId ? [issue.nodeId] : []), ...(issue.cyclePath ?? [])]);
+    for (const nodeId of nodeIds) {
+      const list = byNode.get(nodeId) ?? [];
+      const path = nodeId === issue.nodeId ? nodeRelativePath(issue.path) : [];
+      list.push({ path, message: issue.message });
+      byNode.set(nodeId, list);
+    }
   }
   return byNode;
 }

@@ -87,14 +87,32 @@ export function useAutosave({
     };
   }, [revision, save]);
 
-  // Leaving with changes not yet saved asks first (the browser's own prompt).
+  // Leaving with changes not yet saved asks first (the browser's own prompt); a tab closed anyway
+  // still sends them: a keepalive request outlives the page (up to 64 KB, most drafts).
   useEffect(() => {
+    const unsaved = () => latest.current.revision !== savedRevision.current;
     const warn = (event: BeforeUnloadEvent) => {
-      if (latest.current.revision !== savedRevision.current) event.preventDefault();
+      if (!unsaved()) return;
+      event.preventDefault();
+      // Chromium before 119 and Safari ask only when this is set as well.
+      event.returnValue = "";
+    };
+    const sendLast = () => {
+      if (!unsaved()) return;
+      void fetch(`/api/workflows/${workflowId}/draft`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(latest.current.body()),
+        keepalive: true,
+      }).catch(() => undefined);
     };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, []);
+    window.addEventListener("pagehide", sendLast);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      window.removeEventListener("pagehide", sendLast);
+    };
+  }, [workflowId]);
 
   const flush = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);

@@ -124,7 +124,7 @@ export function useEditorGraph(initial: SavedGraph, onChange: () => void) {
       };
       const deselected = nodes.map((other) => (other.selected ? { ...other, selected: false } : other));
       const fromEntry = from?.type && isNodeType(from.type) ? NODE_CATALOG[from.type] : undefined;
-      const output = fromEntry?.outputs[0];
+      const output = fromEntry && from ? firstFreeOutput(fromEntry.outputs, edges, from.id) : undefined;
       const input = entry.inputs[0];
       const link: Edge[] =
         from && output && input
@@ -139,8 +139,17 @@ export function useEditorGraph(initial: SavedGraph, onChange: () => void) {
             ]
           : [];
       commit({ nodes: [...deselected, node], edges: [...edges, ...link] });
+      // Bring it into view if it landed outside (a chain grows to the right, past the screen's edge).
+      if (!inView(store.getState(), node.position)) {
+        const zoom = store.getState().transform[2];
+        const centre = {
+          x: node.position.x + NODE_SIZE.width / 2,
+          y: node.position.y + NODE_SIZE.height / 2,
+        };
+        requestAnimationFrame(() => void flow.setCenter(centre.x, centre.y, { zoom, duration: 200 }));
+      }
     },
-    [commit, store],
+    [commit, flow, store],
   );
 
   const deleteSelection = useCallback(() => {
@@ -312,6 +321,37 @@ function viewCentre(state: { width: number; height: number; transform: [number, 
     x: Math.round((state.width / 2 - x) / zoom - NODE_SIZE.width / 2),
     y: Math.round((state.height / 2 - y) / zoom - NODE_SIZE.height / 2),
   };
+}
+
+/** Whether a node placed at `position` is wholly on screen. */
+function inView(
+  state: { width: number; height: number; transform: [number, number, number] },
+  position: { x: number; y: number },
+) {
+  const [x, y, zoom] = state.transform;
+  const left = position.x * zoom + x;
+  const top = position.y * zoom + y;
+  return (
+    left >= 0 &&
+    top >= 0 &&
+    left + NODE_SIZE.width * zoom <= state.width &&
+    top + NODE_SIZE.height * zoom <= state.height
+  );
+}
+
+/**
+ * The output a new node hangs from: the first one with nothing connected yet (a condition's "true",
+ * then "false"), or the first when every branch already leads somewhere.
+ */
+export function firstFreeOutput<H extends { id: string | null }>(
+  outputs: readonly H[],
+  edges: readonly { source: string; sourceHandle?: string | null }[],
+  sourceId: string,
+): H | undefined {
+  const used = new Set(
+    edges.filter((edge) => edge.source === sourceId).map((edge) => edge.sourceHandle ?? null),
+  );
+  return outputs.find((output) => !used.has(output.id)) ?? outputs[0];
 }
 
 /** The wanted position, moved down until no node sits (nearly) on it. */
