@@ -98,6 +98,12 @@ const SESSION_ENDPOINTS: Endpoint[] = [
     body: { name: "intruder", kind: "openai", secret: "sk-intruder" },
     targetsVictim: false,
   },
+  {
+    method: "PATCH",
+    route: "/api/credentials/:credentialId",
+    body: { secret: "sk-intruder" },
+    targetsVictim: true,
+  },
   { method: "DELETE", route: "/api/credentials/:credentialId", targetsVictim: true },
 ];
 

@@ -49,6 +49,25 @@ describe.skipIf(!CHROMIUM)("the settings page in a browser", () => {
       await page.reload();
       expect(await page.content()).not.toContain("gsk-very-secret-value");
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, "settings.png"), fullPage: true });
+
+      // Rotate: a new secret replaces the old one; neither is ever shown.
+      type Listed = { data: { name: string; updatedAt: string }[] };
+      const before = await app().call<Listed>("GET", "/api/credentials");
+      const updatedBefore = before.body.data.find((row) => row.name === "groq")?.updatedAt;
+      await credentials.getByRole("button", { name: "Rotate groq" }).click();
+      await credentials.getByLabel("New secret for groq").fill("gsk-rotated-secret-value");
+      await credentials.getByRole("button", { name: "Save new secret" }).click();
+      await credentials.getByRole("button", { name: "Rotate groq" }).waitFor();
+      const after = await app().call<Listed>("GET", "/api/credentials");
+      expect(after.body.data.find((row) => row.name === "groq")?.updatedAt).not.toBe(updatedBefore);
+      expect(after.text).not.toContain("gsk-rotated-secret-value");
+      await page.reload();
+      expect(await page.content()).not.toContain("gsk-rotated-secret-value");
+
+      // Delete asks first.
+      page.once("dialog", (dialog) => void dialog.accept());
+      await credentials.getByRole("button", { name: "Delete groq" }).click();
+      await expect.poll(() => credentials.getByRole("row", { name: /groq/ }).count()).toBe(0);
     } finally {
       await page.close();
     }

@@ -441,4 +441,48 @@ describe("llm and vision nodes", () => {
     expect(noSuch.error?.message).toContain('"nope"');
     expect(noSuch.steps[0]?.attempt).toBe(0);
   });
+
+  it("uses a rotated secret from the next call on, and never answers it", async () => {
+    const rotating = { ...openai, credential: "rotating-openai", secret: "sk-before-ROTATION-111" };
+    const created = await stack().api<{ id: string }>("POST", "/api/credentials", {
+      name: rotating.credential,
+      kind: "openai",
+      secret: rotating.secret,
+      metadata: { baseUrl: openai.baseUrl },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    script = [() => openai.text("before")];
+    await startRun(llm(rotating));
+    await stack().engine.drain();
+    expect(openai.keyOf(calls[0] as Call)).toContain("sk-before-ROTATION-111");
+
+    const rotated = await stack().api<{ updatedAt: string }>("PATCH", `/api/credentials/${created.body.id}`, {
+      secret: "sk-after-ROTATION-222",
+    });
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    expect(JSON.stringify(rotated.body)).not.toContain("ROTATION");
+
+    script = [() => openai.text("after")];
+    const runId = await startRun(llm(rotating));
+    await stack().engine.drain();
+    expect((await getRun(runId)).run.status).toBe("succeeded");
+    expect(openai.keyOf(calls[1] as Call)).toContain("sk-after-ROTATION-222");
+
+    // Nothing to change is refused before anything is written; the settings stay as they were.
+    const empty = await stack().api<{ error: { code: string; message: string } }>(
+      "PATCH",
+      `/api/credentials/${created.body.id}`,
+      {},
+    );
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.message).toContain("give a new secret, new metadata, or both");
+    const listed = await stack().api<{ data: { id: string; metadata: Record<string, string> }[] }>(
+      "GET",
+      "/api/credentials",
+    );
+    expect(listed.body.data.find((row) => row.id === created.body.id)?.metadata).toEqual({
+      baseUrl: openai.baseUrl,
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { ErrorBanner } from "../ui/error-banner";
 import { TableHead } from "../ui/table-head";
 import { apiErrorMessage } from "./api-error";
+import { RotateCredentialForm } from "./rotate-credential-form";
 
 export type CredentialRow = {
   id: string;
@@ -14,7 +15,7 @@ export type CredentialRow = {
   updatedAt: string;
 };
 
-/** Credentials: store a secret (never shown again, never sent back), list, delete. */
+/** Credentials: store a secret (never shown again, never sent back), list, rotate, delete. */
 export function CredentialsPanel({
   credentials,
   kinds,
@@ -27,6 +28,7 @@ export function CredentialsPanel({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [rotating, setRotating] = useState<string | null>(null);
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -52,7 +54,8 @@ export function CredentialsPanel({
     router.refresh();
   }
 
-  async function remove(id: string) {
+  async function remove(id: string, name: string) {
+    if (!window.confirm(`Delete the credential ${name}? Nodes that name it fail from then on.`)) return;
     setError(null);
     const response = await fetch(`/api/credentials/${id}`, { method: "DELETE" });
     if (!response.ok) return setError(await apiErrorMessage(response));
@@ -107,14 +110,33 @@ export function CredentialsPanel({
               </td>
               <td>{credential.updatedAt.slice(0, 19).replace("T", " ")}</td>
               <td>
-                {canEdit && (
-                  <button
-                    type="button"
-                    onClick={() => remove(credential.id)}
-                    aria-label={`Delete ${credential.name}`}
-                  >
-                    Delete
-                  </button>
+                {canEdit && rotating === credential.id && (
+                  <RotateCredentialForm
+                    credential={credential}
+                    onCancel={() => setRotating(null)}
+                    onDone={() => {
+                      setRotating(null);
+                      router.refresh();
+                    }}
+                  />
+                )}
+                {canEdit && rotating !== credential.id && (
+                  <>
+                    <button
+                      type="button"
+                      onClick={() => setRotating(credential.id)}
+                      aria-label={`Rotate ${credential.name}`}
+                    >
+                      Rotate
+                    </button>{" "}
+                    <button
+                      type="button"
+                      onClick={() => remove(credential.id, credential.name)}
+                      aria-label={`Delete ${credential.name}`}
+                    >
+                      Delete
+                    </button>
+                  </>
                 )}
               </td>
             </tr>

@@ -104,15 +104,18 @@ export function VersionHistory({
                   <button type="button" disabled={busy} onClick={() => view(row.version)}>
                     View v{row.version}
                   </button>
-                  <button
-                    type="button"
-                    disabled={busy}
-                    onClick={() =>
-                      draftBaseVersion === null ? restore(row.version) : setRestoring(row.version)
-                    }
-                  >
-                    Restore v{row.version}
-                  </button>
+                  {/* The current version is what the editor opens anyway: nothing to restore. */}
+                  {row.version !== currentVersion && (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() =>
+                        draftBaseVersion === null ? restore(row.version) : setRestoring(row.version)
+                      }
+                    >
+                      Restore v{row.version}
+                    </button>
+                  )}
                 </div>
               </td>
             </tr>

@@ -21,6 +21,18 @@ export const CreateCredentialBody = z
   .strict();
 export type CreateCredentialBody = z.infer<typeof CreateCredentialBody>;
 
+/** Rotate the secret, change the settings, or both; the name and kind stay (nodes refer to the name). */
+export const UpdateCredentialBody = z
+  .object({
+    secret: CreateCredentialBody.shape.secret.optional(),
+    metadata: z.record(z.string(), z.string().max(2000)).optional(),
+  })
+  .strict()
+  .refine((body) => body.secret !== undefined || body.metadata !== undefined, {
+    message: "give a new secret, new metadata, or both",
+  });
+export type UpdateCredentialBody = z.infer<typeof UpdateCredentialBody>;
+
 export type CredentialDto = {
   id: string;
   name: string;
