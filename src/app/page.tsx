@@ -20,6 +20,10 @@ export default async function HomePage() {
   return (
     <main>
       <h1>Stepwise</h1>
+      <p className="muted">
+        Draw a workflow as a graph of steps, run it, and watch every step run durably: each result is kept, a
+        failed step can be fixed and re-run from where it failed.
+      </p>
       {caller.via === "local" && (
         <p className="banner">
           Local mode: you are the local user of the local workspace (no sign-in is configured). Data lives in

@@ -32,9 +32,11 @@ describe.skipIf(!CHROMIUM)("the settings page in a browser", () => {
       expect(used.status).toBe(200);
       await expect.poll(() => page.getByRole("row", { name: /ci robot/ }).textContent()).toContain("active");
 
+      page.once("dialog", (dialog) => void dialog.accept());
       await page.getByRole("button", { name: "Revoke ci robot" }).click();
       await expect.poll(() => page.getByRole("row", { name: /ci robot/ }).textContent()).toContain("revoked");
       expect((await app().call("GET", "/api/v1/workflows", { bearer: secret })).status).toBe(401);
+      expect(await page.getByTestId("new-api-key").count()).toBe(0);
 
       const credentials = page.getByRole("region", { name: "Credentials" });
       await credentials.getByLabel("Name").fill("groq");

@@ -1,5 +1,5 @@
 import type { Edge, Node } from "@xyflow/react";
-import { layoutPositions, needsLayout } from "./layout";
+import { layoutPositions, NODE_SIZE, needsLayout } from "./layout";
 
 /** A saved graph as the API answers it: xyflow's own node and edge shapes, loosely typed. */
 export type SavedGraph = {
@@ -33,6 +33,10 @@ export function toFlowElements(graph: SavedGraph): { nodes: Node[]; edges: Edge[
       type: node.type,
       position: positions?.get(node.id) ?? node.position ?? { x: 0, y: 0 },
       data: node.data ?? {},
+      // Sizes before the browser measures a card: the minimap and "fit view" can place the nodes
+      // that are off screen (and so never rendered or measured) on a large graph.
+      initialWidth: NODE_SIZE.width,
+      initialHeight: NODE_SIZE.height,
     })),
     edges: graph.edges.map((edge) => ({
       ...edge,

@@ -45,10 +45,13 @@ export function ApiKeysPanel({ keys, scopes }: { keys: ApiKeyRow[]; scopes: stri
     router.refresh();
   }
 
-  async function revoke(id: string) {
+  async function revoke(id: string, name: string) {
+    if (!window.confirm(`Revoke the key ${name}? Anything using it gets 401 from then on.`)) return;
     setError(null);
     const response = await fetch(`/api/api-keys/${id}`, { method: "DELETE" });
     if (!response.ok) return setError(await apiErrorMessage(response));
+    // The one-time secret on screen may be this key's: it should not linger.
+    setSecret(null);
     router.refresh();
   }
 
@@ -97,7 +100,11 @@ export function ApiKeysPanel({ keys, scopes }: { keys: ApiKeyRow[]; scopes: stri
               <td>{keyStatus(key)}</td>
               <td>
                 {!key.revokedAt && (
-                  <button type="button" onClick={() => revoke(key.id)} aria-label={`Revoke ${key.name}`}>
+                  <button
+                    type="button"
+                    onClick={() => revoke(key.id, key.name)}
+                    aria-label={`Revoke ${key.name}`}
+                  >
                     Revoke
                   </button>
                 )}
