@@ -1,6 +1,7 @@
 "use client";
 
 import { ReactFlowProvider } from "@xyflow/react";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SavedGraph } from "@/components/graph/flow-elements";
 import { GraphDecorationsProvider } from "@/components/graph/graph-decorations";
@@ -8,7 +9,6 @@ import { RunForm } from "@/components/workflows/run-form";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
 import "./editor.css";
-import { EditorCanvas } from "./editor-canvas";
 import { EditorHeader } from "./editor-header";
 import { EditorToolbar } from "./editor-toolbar";
 import { IssueList } from "./issue-list";
@@ -19,6 +19,15 @@ import { SidePanel, type WorkflowMeta } from "./side-panel";
 import { useAutosave } from "./use-autosave";
 import { useEditorGraph } from "./use-editor-graph";
 import { useEditorKeys } from "./use-editor-keys";
+
+/**
+ * The canvas renders in the browser only: a server-rendered canvas cannot be used before hydration
+ * anyway, and rendering a 200-node graph on the server and hydrating it again doubled the page's load.
+ */
+const EditorCanvas = dynamic(() => import("./editor-canvas").then((module) => module.EditorCanvas), {
+  ssr: false,
+  loading: () => <section className="editor-canvas" aria-label="Workflow canvas" aria-busy="true" />,
+});
 
 type Draft = WorkflowMeta & { graph: unknown; baseVersion: number; updatedAt: string | null };
 type Published = {
