@@ -54,12 +54,15 @@ describe("the run view's markup", () => {
         usage: undefined,
         origin: null,
         editedOutput: null,
+        logs: [{ seq: 4, type: "log", nodeId: "call", data: { level: "warn", message: "slow answer" } }],
         onRerun: async () => undefined,
       }),
     );
     expect(html).toContain("http_error: HTTP 500");
     // The upstream value its templates read, as it was in this run.
     expect(html).toContain("Input from upstream");
+    // Its log lines, as the run's events carried them.
+    expect(html).toMatch(/aria-label="Logs of call"><li><span class="muted">warn<\/span> slow answer<\/li>/);
     expect(html).toContain("&quot;go&quot;");
     expect(html).toContain(">Re-run from this node</button>");
     expect(html).toContain(">Edit output and re-run</button>");

@@ -21,6 +21,14 @@ import {
 
 const FINISHED = new Set(["succeeded", "partial", "failed", "cancelled"]);
 
+/** A run event as the page holds it; `log` events carry `{ level, message, … }` from the node. */
+export type NodeLogEvent = {
+  seq: number;
+  type: string;
+  nodeId: string | null;
+  data: Record<string, unknown>;
+};
+
 export type DetailNode = {
   id: string;
   type: string;
@@ -43,6 +51,7 @@ export function NodeDetail({
   usage,
   origin,
   editedOutput,
+  logs = [],
   onRerun,
 }: {
   runId: string;
@@ -52,6 +61,8 @@ export function NodeDetail({
   usage: StepUsage | undefined;
   origin: RerunOrigin | null;
   editedOutput: unknown;
+  /** This node's log lines in this run, in order. */
+  logs?: readonly NodeLogEvent[];
   onRerun: (nodeId: string, output?: unknown) => Promise<void>;
 }) {
   const [loaded, setLoaded] = useState<{ nodeId: string; output: unknown } | null>(null);
@@ -161,6 +172,19 @@ export function NodeDetail({
         <>
           <h3>Input from upstream</h3>
           <JsonView value={{ nodes: node.parentOutputs }} label={`Upstream outputs read by ${node.id}`} />
+        </>
+      )}
+      {logs.length > 0 && (
+        <>
+          <h3>Logs</h3>
+          <ul className="node-logs" aria-label={`Logs of ${node.id}`}>
+            {logs.map((event) => (
+              <li key={event.seq}>
+                <span className="muted">{String(event.data.level ?? "info")}</span>{" "}
+                {String(event.data.message ?? JSON.stringify(event.data))}
+              </li>
+            ))}
+          </ul>
         </>
       )}
       <h3>Config</h3>

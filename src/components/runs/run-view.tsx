@@ -7,7 +7,7 @@ import { isNodeType, NODE_CATALOG } from "@/engine/catalog";
 import type { SavedGraph } from "../graph/flow-elements";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
-import { type DetailNode, NodeDetail } from "./node-detail";
+import { type DetailNode, NodeDetail, type NodeLogEvent } from "./node-detail";
 import { RunGraph } from "./run-graph";
 import type { RunStepRow } from "./run-steps";
 import { RunTimeline } from "./run-timeline";
@@ -26,6 +26,7 @@ export function RunView({
   usage,
   origin,
   editedOutput,
+  events,
 }: {
   runId: string;
   workflowId: string;
@@ -35,6 +36,8 @@ export function RunView({
   usage: Record<string, StepUsage>;
   origin: RerunOrigin | null;
   editedOutput: unknown;
+  /** The run's events so far: the selected node's log lines come from here, live. */
+  events: readonly NodeLogEvent[];
 }) {
   const router = useRouter();
   const [picked, setPicked] = useState<string | null>(null);
@@ -77,6 +80,7 @@ export function RunView({
           usage={usage[selected.id]}
           origin={origin}
           editedOutput={editedOutput}
+          logs={events.filter((event) => event.type === "log" && event.nodeId === selected.id)}
           onRerun={rerun}
         />
       ) : (

@@ -82,6 +82,7 @@ export function RunEventLog({
         usage={view.usage}
         origin={view.origin}
         editedOutput={view.editedOutput}
+        events={events}
       />
       <RunSteps runId={run.id} workflowId={run.workflowId} runStatus={status} steps={steps} />
       {view.origin && (
