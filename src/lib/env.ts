@@ -140,6 +140,14 @@ const EnvSchema = z
      */
     SQL_NODE_ALLOW_LOCAL_ADDRESSES: booleanish.optional(),
     /**
+     * Whether sql nodes may use a credential whose role is a superuser, has REPLICATION or
+     * BYPASSRLS, or is a member of pg_read_server_files, pg_write_server_files or
+     * pg_execute_server_program. Off everywhere unless set: such a role can write through a
+     * "read" (dblink) or touch the database host's files. Operator-level on purpose: the
+     * workspace members who write credentials are the ones the guard contains.
+     */
+    SQL_NODE_ALLOW_PRIVILEGED_ROLES: booleanish.default(false),
+    /**
      * Serve a production build on the embedded defaults (PGlite, local engine, local
      * user). Set by `npm start` for trying a build locally; refused on Vercel.
      */

@@ -21,31 +21,44 @@ const PASSWORD = "Sw0rdfish-never-shown";
 describe.runIf(postgresAvailability().available)("sql node against PostgreSQL", () => {
   const stack = useStack({ driver: "pglite", mode: "checkpoint" });
   const name = `stepwise_test_sql_${randomBytes(6).toString("hex")}`;
+  /** The least-privileged role the docs recommend: LOGIN, the scratch database's owner, nothing else. */
+  const reader = `${name}_reader`;
   const adminUrl = inject("postgresAdminUrl");
-  const scratchUrl = (() => {
+  const urlAs = (user: string) => {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
+    url.username = user;
     url.password = PASSWORD;
     return url.toString();
-  })();
+  };
+  /** The superuser, on the scratch database: the test's own setup and the probes' baseline. */
+  const scratchUrl = urlAs(new URL(adminUrl).username || "postgres");
+  const readerUrl = urlAs(reader);
   let scratch: pg.Client;
   const runIds: string[] = [];
 
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`create database ${name}`);
+    await admin.query(`create role ${reader} login`);
+    await admin.query(`create database ${name} owner ${reader}`);
     await admin.end();
     scratch = new pg.Client({ connectionString: scratchUrl });
     await scratch.connect();
-    await scratch.query(`
+    // The probes need dblink; CI runs the same PostgreSQL packages, so a missing extension fails here.
+    await scratch.query("create extension if not exists dblink");
+    const owner = new pg.Client({ connectionString: readerUrl });
+    await owner.connect();
+    await owner.query(`
       create table items (id serial primary key, name text not null);
       insert into items (name) values ('apple'), ('banana'), ('cherry');
       create function add_item(item text) returns int language sql volatile
         as 'insert into items (name) values (item) returning id';
     `);
+    await owner.end();
     for (const [credential, secret] of [
-      ["scratch", scratchUrl],
+      ["scratch", readerUrl],
+      ["superuser", scratchUrl],
       ["nowhere", `postgres://postgres:${PASSWORD}@127.0.0.1:1/${name}`],
     ]) {
       const created = await stack().api("POST", "/api/credentials", {
@@ -62,6 +75,7 @@ describe.runIf(postgresAvailability().available)("sql node against PostgreSQL", 
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`drop role if exists ${reader}`);
     await admin.end();
   });
 
@@ -206,7 +220,10 @@ describe.runIf(postgresAvailability().available)("sql node against PostgreSQL", 
 
   it("stops a statement at timeoutMs and reports a retriable timeout", async () => {
     const started = Date.now();
-    const { run, runId } = await runSql({ statement: "SELECT pg_sleep(10)", timeoutMs: 200 });
+    const { run, runId } = await runSql({
+      statement: "SELECT count(*) FROM generate_series(1, 10000000000)",
+      timeoutMs: 200,
+    });
     expect(Date.now() - started).toBeLessThan(8_000);
     expect(run.status).toBe("failed");
     expect(run.error).toMatchObject({ code: "timeout" });
@@ -288,6 +305,7 @@ describe.runIf(postgresAvailability().available)("sql node against PostgreSQL", 
       for (const text of [answer, events]) {
         expect(text).not.toContain(PASSWORD);
         expect(text).not.toContain(scratchUrl);
+        expect(text).not.toContain(readerUrl);
       }
     }
     const listed = JSON.stringify((await stack().api("GET", "/api/credentials")).body);

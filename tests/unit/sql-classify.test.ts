@@ -31,7 +31,6 @@ describe("classifySql: reads", () => {
     "EXPLAIN (ANALYZE false, COSTS off) DELETE FROM users",
     "EXPLAIN (ANALYZE off) UPDATE users SET name = 'x'",
     "EXPLAIN ANALYZE SELECT * FROM users",
-    "SELECT pg_sleep(1)",
     "SELECT 'DELETE FROM users; DROP TABLE users'",
     "SELECT $$ INSERT INTO t VALUES (1); $$ AS not_code",
     "SELECT 1 -- ; DELETE FROM users",
@@ -146,6 +145,86 @@ describe("classifySql: refused statements", () => {
     const [statement] = await classifySql(sql);
     expect(statement?.class).toBe("other");
     expect(statement?.reason).toEqual(expect.any(String));
+  });
+});
+
+describe("classifySql: functions that run SQL text, open connections or reach the server are refused by name", () => {
+  it.each([
+    ["SELECT dblink_exec('dbname=x', 'INSERT INTO t VALUES (1)')", "dblink_exec", /opens a connection/],
+    ["SELECT * FROM dblink('dbname=x', 'SELECT 1') AS t(a int)", "dblink", /opens a connection/],
+    ["SELECT dblink_connect('c', 'dbname=x')", "dblink_connect", /opens a connection/],
+    ["SELECT pg_catalog.dblink_exec('x', 'CREATE TABLE t ()')", "dblink_exec", /opens a connection/],
+    ["SELECT \"dblink_exec\"('x', 'DROP TABLE t')", "dblink_exec", /opens a connection/],
+    ["SELECT public.\"DBLINK_EXEC\"('x', 'y')", "dblink_exec", /opens a connection/],
+    [
+      "SELECT query_to_xml('select pg_terminate_backend(1)', true, true, '')",
+      "query_to_xml",
+      /runs SQL text/,
+    ],
+    ["SELECT query_to_xmlschema('select 1', true, true, '')", "query_to_xmlschema", /runs SQL text/],
+    [
+      "SELECT query_to_xml_and_xmlschema('select 1', true, true, '')",
+      "query_to_xml_and_xmlschema",
+      /runs SQL text/,
+    ],
+    ["SELECT cursor_to_xml('c', 1, true, true, '')", "cursor_to_xml", /runs SQL text/],
+    ["SELECT * FROM ts_stat('SELECT v FROM docs')", "ts_stat", /runs SQL text/],
+    ["SELECT * FROM crosstab('SELECT 1, 2, 3') AS t(a int, b int)", "crosstab", /runs SQL text/],
+    ["SELECT lo_export(16384, '/tmp/x')", "lo_export", /files or large objects/],
+    ["SELECT lo_import('/etc/passwd')", "lo_import", /files or large objects/],
+    ["SELECT loread(0, 10)", "loread", /files or large objects/],
+    ["SELECT pg_read_file('/etc/passwd')", "pg_read_file", /files or large objects/],
+    ["SELECT pg_catalog.pg_read_binary_file('postgresql.conf')", "pg_read_binary_file", /files/],
+    ["SELECT * FROM pg_ls_dir('.')", "pg_ls_dir", /files/],
+    ["SELECT * FROM pg_ls_waldir()", "pg_ls_waldir", /files/],
+    ["SELECT pg_stat_file('postgresql.conf')", "pg_stat_file", /files/],
+    ["SELECT pg_create_physical_replication_slot('s')", "pg_create_physical_replication_slot", /administers/],
+    [
+      "SELECT pg_create_logical_replication_slot('s', 'pgoutput')",
+      "pg_create_logical_replication_slot",
+      /administers/,
+    ],
+    ["SELECT pg_drop_replication_slot('s')", "pg_drop_replication_slot", /administers/],
+    [
+      "SELECT * FROM pg_logical_slot_get_changes('s', NULL, NULL)",
+      "pg_logical_slot_get_changes",
+      /administers/,
+    ],
+    ["SELECT pg_terminate_backend(123)", "pg_terminate_backend", /administers/],
+    ["SELECT pg_cancel_backend(123)", "pg_cancel_backend", /administers/],
+    ["SELECT pg_reload_conf()", "pg_reload_conf", /administers/],
+    ["SELECT pg_rotate_logfile()", "pg_rotate_logfile", /administers/],
+    ["SELECT pg_advisory_lock(1)", "pg_advisory_lock", /advisory locks/],
+    ["SELECT pg_try_advisory_xact_lock(1)", "pg_try_advisory_xact_lock", /advisory locks/],
+    ["SELECT pg_sleep(1)", "pg_sleep", /holds a connection/],
+    ["SELECT pg_sleep_for('1 minute')", "pg_sleep_for", /holds a connection/],
+    ["SELECT set_config('role', 'admin', true)", "set_config", /guards/],
+    // Wherever it hides: a CTE, a subquery, a write, DDL, EXPLAIN ANALYZE.
+    ["WITH x AS (SELECT dblink_exec('a', 'b')) SELECT * FROM x", "dblink_exec", /connection/],
+    ["SELECT (SELECT lo_export(1, '/tmp/x')) AS y", "lo_export", /files/],
+    ["INSERT INTO t SELECT pg_read_file('/etc/passwd')", "pg_read_file", /files/],
+    ["CREATE TABLE t AS SELECT dblink_exec('a', 'b')", "dblink_exec", /connection/],
+    ["EXPLAIN ANALYZE SELECT query_to_xml('select 1', true, true, '')", "query_to_xml", /SQL text/],
+  ])("%s", async (sql, name, why) => {
+    const [statement] = await classifySql(sql);
+    expect(statement?.class).toBe("other");
+    expect(statement?.reason).toContain(`${name}()`);
+    expect(statement?.reason).toMatch(why);
+  });
+
+  it.each([
+    "SELECT table_to_xml('items', true, true, '')",
+    "SELECT current_setting('statement_timeout')",
+    "SELECT lower('LO_EXPORT'), 'dblink_exec(1)' AS text",
+    "SELECT pg_backend_pid()",
+    "SELECT * FROM pg_stat_activity",
+  ])("allows a function that only reads: %s", async (sql) => {
+    expect(await classOf(sql)).toEqual(["read"]);
+  });
+
+  it("refuses COPY … PROGRAM like every COPY", async () => {
+    const [statement] = await classifySql("COPY (SELECT 1) TO PROGRAM 'curl evil'");
+    expect(statement?.node).toBe("CopyStmt");
   });
 });
 

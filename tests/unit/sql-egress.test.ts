@@ -3,7 +3,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { isNodeExecutionError } from "@/engine";
 import { assertHostAllowed, guardedSocket, isLocalAddress } from "@/server/sql/database-egress";
-import { redact, toSqlNodeError } from "@/server/sql/sql-errors";
+import { redact, redactParams, toSqlNodeError } from "@/server/sql/sql-errors";
 
 describe("sql node egress in production", () => {
   it.each([
@@ -56,7 +56,7 @@ describe("sql node egress in production", () => {
       (error: unknown) => error,
     );
     await client.end().catch(() => undefined);
-    const mapped = toSqlNodeError(thrown, { secret: url, timeoutMs: 1000, mode: "read" });
+    const mapped = toSqlNodeError(thrown, { secret: url, params: [], timeoutMs: 1000, mode: "read" });
     expect(mapped).toMatchObject({ code: "egress_blocked", retriable: false });
     expect(mapped.message).not.toContain("s3cret");
   });
@@ -65,6 +65,7 @@ describe("sql node egress in production", () => {
 describe("sql error mapping", () => {
   const context = {
     secret: "postgres://u:hunter2-long@db.example:5432/app",
+    params: ["tok_live_9f8e7d6c", 250, true, "ab"],
     timeoutMs: 250,
     mode: "read" as const,
   };
@@ -121,5 +122,20 @@ describe("sql error mapping", () => {
     expect(mapped.message).not.toContain("hunter2-long");
     expect(mapped.message).not.toContain(context.secret);
     expect(redact("pw=p%40ss!", "postgres://u:p%40ss!@h/db")).toBe("pw=***");
+  });
+
+  it("scrubs param values from what the server says, and leaves the node's own words alone", () => {
+    const invalid = Object.assign(
+      pgError("22P02", 'invalid input syntax for type integer: "tok_live_9f8e7d6c"'),
+      {
+        detail: "Key (token)=(tok_live_9f8e7d6c) already exists.",
+      },
+    );
+    const mapped = toSqlNodeError(invalid, context);
+    expect(mapped.message).not.toContain("tok_live_9f8e7d6c");
+    expect(mapped.message).toMatch(/integer: "\[param\]".*Key \(token\)=\(\[param\]\)/);
+    // 250 is a param too, but the timeout message is the node's own.
+    expect(toSqlNodeError(pgError("57014", "canceling"), context).message).toMatch(/250 ms/);
+    expect(redactParams("a tok_live_9f8e7d6c b", [["x", "tok_live_9f8e7d6c"]])).toBe("a [param] b");
   });
 });

@@ -11,7 +11,7 @@ export type ClassifiedStatement = {
   reason?: string;
   /** Whether `EXPLAIN <text>` is valid, i.e. a dry run can show its plan. */
   explainable: boolean;
-  /** A plain query (SELECT/VALUES): its rows can be read through a cursor, `maxRows` at a time. */
+  /** A query (SELECT/VALUES, locking or not): its rows are read through a cursor, a few at a time. */
   cursorable: boolean;
   /** Highest `$n` the statement refers to (0 for none). */
   maxParam: number;
@@ -45,16 +45,37 @@ const DDL_PREFIX = /^(Create|Alter|Drop|Define)/;
 const NEVER_DDL = new Set(["AlterSystemStmt"]);
 
 /**
- * Functions refused even in a read: they would undo the guards the node runs under (set_config can
- * lift the statement timeout or switch role) or act on other sessions. Other functions stay allowed;
- * the READ ONLY transaction, the timeout and the credential's own privileges bound them.
+ * Functions refused in every statement, by name (schema-qualified or quoted alike). A parser cannot see
+ * into SQL text handed to a function, nor into another session: these would run statements the node
+ * never classified, or reach beyond the database's rows. Defence in depth: the role check at connect
+ * (see check-sql-role.ts) and the READ ONLY transaction are the primary guards. Functions that read a
+ * table by name (table_to_xml, schema_to_xml, database_to_xml) stay allowed: they read no more than a
+ * SELECT under the same privileges and transaction.
  */
-const DENIED_FUNCTIONS = new Set([
-  "set_config",
-  "pg_terminate_backend",
-  "pg_cancel_backend",
-  "pg_reload_conf",
-]);
+const DENIED_FUNCTIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^set_config$/, "would change the guards the node runs under"],
+  [/^dblink/, "opens a connection of its own, outside the node's read-only transaction"],
+  [
+    /^(query_to_xml|query_to_xmlschema|query_to_xml_and_xmlschema|cursor_to_xml|cursor_to_xmlschema|ts_stat|ts_rewrite|crosstab\d*|connectby)$/,
+    "runs SQL text that the node cannot check",
+  ],
+  [
+    /^(lo_\w+|loread|lowrite|pg_read_file|pg_read_binary_file|pg_stat_file|pg_ls_\w+|pg_file_\w+|pg_logdir_ls)$/,
+    "touches files or large objects on the database server",
+  ],
+  [
+    /^(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|pg_switch_wal|pg_create_restore_point|pg_(start|stop)_backup|pg_backup_(start|stop)|pg_log_backend_memory_contexts|pg_\w*replication_(slot|origin)\w*|pg_logical_\w+)$/,
+    "administers the server, replication or other sessions",
+  ],
+  [/^pg_(try_)?advisory\w*$/, "takes advisory locks, which coordinate other applications"],
+  [/^pg_sleep/, "only holds a connection open"],
+];
+
+/** Why a function is refused, or undefined when it is allowed. */
+export function deniedFunctionReason(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return DENIED_FUNCTIONS.find(([pattern]) => pattern.test(lower))?.[1];
+}
 
 type AstObject = { [key: string]: unknown };
 
@@ -95,6 +116,11 @@ type Classification = Omit<ClassifiedStatement, "text" | "node">;
 function classifyNode(node: string, body: AstObject): Classification {
   const maxParam = highestParam(body);
   const base = { maxParam, explainable: false, cursorable: false };
+  // Any statement, DDL included (CREATE TABLE … AS SELECT dblink_exec(…) would run it).
+  const denied = inspect(body).deniedFunction;
+  if (denied) {
+    return { ...base, class: "other", reason: `${denied}() ${deniedFunctionReason(denied)}` };
+  }
   if (node === "ExplainStmt") return classifyExplain(body, maxParam);
   if (node === "VariableShowStmt") return { ...base, class: "read" };
   if (node === "CopyStmt")
@@ -102,14 +128,18 @@ function classifyNode(node: string, body: AstObject): Classification {
   if (node === "SelectStmt" || WRITE_NODES.has(node)) {
     const found = inspect(body);
     const executable = { ...base, explainable: true };
-    if (found.deniedFunction) {
-      return { ...base, class: "other", reason: `${found.deniedFunction}() is not allowed in sql nodes` };
-    }
     if (WRITE_NODES.has(node)) return { ...executable, class: "write" };
     if (found.into) return { ...executable, class: "ddl", reason: "SELECT … INTO creates a table" };
     if (found.write) return { ...executable, class: "write", reason: "a data-modifying statement in WITH" };
-    if (found.locking)
-      return { ...executable, class: "write", reason: "SELECT … FOR UPDATE/SHARE locks rows" };
+    if (found.locking) {
+      // A cursor may lock (DECLARE … FOR SELECT … FOR UPDATE), so its rows stream like a read's.
+      return {
+        ...executable,
+        class: "write",
+        cursorable: true,
+        reason: "SELECT … FOR UPDATE/SHARE locks rows",
+      };
+    }
     return { ...executable, class: "read", cursorable: true };
   }
   if (!NEVER_DDL.has(node) && (DDL_NODES.has(node) || DDL_PREFIX.test(node))) {
@@ -178,7 +208,7 @@ function inspect(tree: unknown, found: Findings = { write: false, locking: false
     if (key === "intoClause") found.into = true;
     if (key === "FuncCall" && isObject(value)) {
       const name = functionName(value.funcname);
-      if (name !== undefined && DENIED_FUNCTIONS.has(name)) found.deniedFunction ??= name;
+      if (name !== undefined && deniedFunctionReason(name)) found.deniedFunction ??= name;
     }
     inspect(value, found);
   }

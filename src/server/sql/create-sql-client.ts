@@ -1,7 +1,10 @@
 import { NodeExecutionError, type SqlClient, type SqlRequest, type SqlResult } from "@/engine";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getCredentialSecret } from "../credentials/get-credential-secret";
 import type { DatabaseOrTransaction } from "../db/client";
+import { MAX_NODE_OUTPUT_BYTES } from "../runs/storable-output";
+import { assertRoleUnprivileged } from "./check-sql-role";
 import { classifySql } from "./classify-sql";
 import { createSqlConnection } from "./connect-sql";
 import { runSql } from "./run-sql";
@@ -10,8 +13,9 @@ import { decideSqlMode } from "./sql-policy";
 
 /**
  * The `NodeDeps.sql` of one node step: statements are classified and checked against the node's flags
- * before the credential is read or any connection made; then they run on a client of their own,
- * closed afterwards, against the postgres credential of the run's workspace.
+ * before the credential is read or any connection made; then, once the credential's role is known to
+ * hold no privilege that steps outside the node's guards, they run on a client of their own, closed
+ * afterwards, against the postgres credential of the run's workspace.
  */
 export function createSqlClient(db: DatabaseOrTransaction, scope: { workspaceId: string }): SqlClient {
   return { execute: (request) => executeSql(db, scope.workspaceId, request) };
@@ -25,17 +29,19 @@ async function executeSql(
   const statements = await classifySql(request.statement);
   const mode = decideSqlMode(statements, request);
   const url = await connectionUrl(db, workspaceId, request.credential);
-  const context = { secret: url, timeoutMs: request.timeoutMs, mode };
+  const context = { secret: url, params: request.params, timeoutMs: request.timeoutMs, mode };
   try {
     const client = createSqlConnection(url, request.timeoutMs);
     try {
       await client.connect();
+      await assertRoleUnprivileged(client, getEnv().SQL_NODE_ALLOW_PRIVILEGED_ROLES);
       return await runSql(client, {
         mode,
         statements,
         params: request.params,
         timeoutMs: request.timeoutMs,
         maxRows: request.maxRows,
+        maxBytes: MAX_NODE_OUTPUT_BYTES,
       });
     } finally {
       await closeQuietly(client);

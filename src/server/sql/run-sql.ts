@@ -1,5 +1,11 @@
 import type pg from "pg";
-import type { SqlField, SqlParam, SqlPlanEntry, SqlResult } from "@/engine";
+import {
+  NodeExecutionError,
+  type SqlField,
+  type SqlParam,
+  type SqlPlanEntry,
+  type SqlResult,
+} from "@/engine";
 import { type ClassifiedStatement, classifySql } from "./classify-sql";
 import type { SqlMode } from "./sql-policy";
 
@@ -9,11 +15,15 @@ export type SqlRun = {
   params: SqlParam[];
   timeoutMs: number;
   maxRows: number;
+  /** Serialized size the rows may reach; reading stops as soon as they pass it. */
+  maxBytes: number;
 };
 
 type Rows = { rows: Record<string, unknown>[]; fields: SqlField[]; rowCount: number; truncated: boolean };
 
 const CURSOR = "stepwise_rows";
+/** Rows fetched at most per round trip once rows have proved small. */
+const MAX_FETCH_BATCH = 1_000;
 
 /**
  * Runs classified statements on a connected client, in one transaction: READ ONLY for reads and dry
@@ -41,24 +51,19 @@ async function execute(client: pg.Client, run: SqlRun): Promise<SqlResult> {
   for (const statement of run.statements) {
     const values = run.params.slice(0, statement.maxParam);
     if (statement.cursorable) {
-      // Only maxRows + 1 rows ever leave the server: enough to know whether there were more.
       await userQuery(
         client,
         run.timeoutMs,
         `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${statement.text}`,
         values,
       );
-      const fetched = capRows(
-        await client.query(`FETCH FORWARD ${run.maxRows + 1} FROM ${CURSOR}`),
-        run.maxRows,
-      );
-      // The cursor's total is unknown (that is the point): count what is returned.
-      last = { ...fetched, rowCount: fetched.rows.length };
+      last = await readCursor(client, run);
       await client.query(`CLOSE ${CURSOR}`);
       statements.push({ command: "SELECT", rowCount: last.rowCount });
     } else {
       const result = await userQuery(client, run.timeoutMs, statement.text, values);
       last = capRows(result, run.maxRows);
+      assertWithinBytes(last.rows, run.maxBytes);
       statements.push({ command: result.command ?? statement.node, rowCount: last.rowCount });
     }
   }
@@ -106,10 +111,75 @@ async function userQuery(
   return client.query<Record<string, unknown>>(query);
 }
 
+/**
+ * Reads the cursor in batches that start at one row and grow while the rows stay small, so only
+ * `maxRows + 1` rows ever leave the server (enough to know whether there were more) and reading stops
+ * at the first batch that takes the rows past `maxBytes`: a few huge rows are refused after the first,
+ * without the rest ever being fetched.
+ */
+async function readCursor(client: pg.Client, run: SqlRun): Promise<Rows> {
+  const rows: Record<string, unknown>[] = [];
+  let fields: SqlField[] = [];
+  let bytes = 0;
+  let largest = 1;
+  let fetched = 0;
+  let batch = 1;
+  while (fetched <= run.maxRows) {
+    const count = Math.min(batch, run.maxRows + 1 - fetched);
+    const result = await client.query<Record<string, unknown>>(`FETCH FORWARD ${count} FROM ${CURSOR}`);
+    fields = fieldsOf(result);
+    for (const row of result.rows) {
+      fetched += 1;
+      if (fetched > run.maxRows) break;
+      const size = rowBytes(row);
+      bytes += size;
+      largest = Math.max(largest, size);
+      if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, fetched);
+      rows.push(row);
+    }
+    if (result.rows.length < count) break;
+    batch = Math.max(1, Math.min(batch * 2, MAX_FETCH_BATCH, Math.floor((run.maxBytes - bytes) / largest)));
+  }
+  // The cursor's total is unknown (that is the point): count what is returned.
+  return { rows, fields, rowCount: rows.length, truncated: fetched > run.maxRows };
+}
+
+/**
+ * A statement that cannot go through a cursor (a write's RETURNING, EXPLAIN, SHOW) arrives whole: its
+ * rows, capped at `maxRows`, are measured once they are in, so the node refuses what it could not store.
+ */
+function assertWithinBytes(rows: Record<string, unknown>[], maxBytes: number): void {
+  let bytes = 0;
+  for (const [index, row] of rows.entries()) {
+    bytes += rowBytes(row);
+    if (bytes > maxBytes) throw tooLarge(maxBytes, index + 1);
+  }
+}
+
+/** Rows are stored as JSON with the run: that is the size that counts. */
+function rowBytes(row: Record<string, unknown>): number {
+  return Buffer.byteLength(JSON.stringify(row));
+}
+
+function tooLarge(maxBytes: number, rowsRead: number): NodeExecutionError {
+  return new NodeExecutionError(
+    `The rows passed ${maxBytes} bytes at row ${rowsRead}; select fewer columns or rows (maxRows), or aggregate in SQL`,
+    { code: "output_too_large", retriable: false, details: { maxBytes, rowsRead } },
+  );
+}
+
+function fieldsOf(result: pg.QueryResult): SqlField[] {
+  return (result.fields ?? []).map((field) => ({ name: field.name, dataTypeId: field.dataTypeID }));
+}
+
 function capRows(result: pg.QueryResult<Record<string, unknown>>, maxRows: number): Rows {
   const all = result.rows ?? [];
   const rows = all.slice(0, maxRows);
-  const fields = (result.fields ?? []).map((field) => ({ name: field.name, dataTypeId: field.dataTypeID }));
   // The server's count: rows affected by a write, rows produced by a read (before the cap).
-  return { rows, fields, rowCount: result.rowCount ?? all.length, truncated: all.length > maxRows };
+  return {
+    rows,
+    fields: fieldsOf(result),
+    rowCount: result.rowCount ?? all.length,
+    truncated: all.length > maxRows,
+  };
 }

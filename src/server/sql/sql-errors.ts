@@ -1,7 +1,7 @@
-import { isNodeExecutionError, NodeExecutionError } from "@/engine";
+import { isNodeExecutionError, NodeExecutionError, type SqlParam } from "@/engine";
 import type { SqlMode } from "./sql-policy";
 
-type ErrorContext = { secret: string; timeoutMs: number; mode: SqlMode };
+type ErrorContext = { secret: string; params: SqlParam[]; timeoutMs: number; mode: SqlMode };
 
 /** SQLSTATE classes and codes a later attempt can get past: the database was busy, not wrong. */
 const RETRIABLE_SQLSTATE = /^(08|53|57P0[1-5]|40001|40P01|55P03|58)/;
@@ -21,13 +21,14 @@ const NETWORK_CODES = new Set([
 /**
  * Maps anything `pg` throws to the node's error: retriable for connection failures, timeouts,
  * serialization failures and deadlocks; final for what the author must fix, naming the config field.
- * The connection URL and its password are scrubbed from every message.
+ * The connection URL and its password are scrubbed from every message, and the param values from what
+ * the server says (it quotes them: `invalid input syntax for type integer: "…"`, `Key (email)=(…)`).
  */
 export function toSqlNodeError(thrown: unknown, context: ErrorContext): NodeExecutionError {
   if (isNodeExecutionError(thrown)) return thrown;
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   const code = (error as { code?: unknown }).code;
-  const message = redact(error.message, context.secret);
+  const message = redactParams(redact(error.message, context.secret), context.params);
   const fail = (text: string, options: { code: string; retriable: boolean; details?: unknown }) =>
     new NodeExecutionError(redact(text, context.secret), options);
 
@@ -55,7 +56,7 @@ export function toSqlNodeError(thrown: unknown, context: ErrorContext): NodeExec
       });
     }
     if (code === "25006") return readOnlyError(message, context.mode, details, fail);
-    return fail(`SQL error ${code}: ${message}${hintOf(error, context.secret)}`, {
+    return fail(`SQL error ${code}: ${message}${hintOf(error, context)}`, {
       code: "sql_error",
       retriable: false,
       details,
@@ -104,10 +105,29 @@ function readOnlyError(
   );
 }
 
-function hintOf(error: Error, secret: string): string {
+function hintOf(error: Error, context: ErrorContext): string {
   const { detail, hint } = error as { detail?: unknown; hint?: unknown };
   const parts = [detail, hint].filter((part): part is string => typeof part === "string" && part !== "");
-  return parts.length === 0 ? "" : ` (${redact(parts.join("; "), secret)})`;
+  return parts.length === 0
+    ? ""
+    : ` (${redactParams(redact(parts.join("; "), context.secret), context.params)})`;
+}
+
+/**
+ * Removes every param value (as the server prints it) from a server message: params carry the run's
+ * data, which may be secret. Values shorter than 3 characters, booleans and NULL are left alone: they
+ * cannot be told apart from the message's own words.
+ */
+export function redactParams(text: string, params: SqlParam[]): string {
+  const values = params
+    .flat()
+    .filter((value): value is string | number => typeof value === "string" || typeof value === "number")
+    .map(String)
+    .filter((value) => value.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  let result = text;
+  for (const value of values) result = result.split(value).join("[param]");
+  return result;
 }
 
 /** Removes the connection URL, and its password on its own (as written and decoded), from a message. */
