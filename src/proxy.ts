@@ -1,6 +1,7 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { getEnv, identityMode } from "@/lib/env";
+import { undecodablePathResponse } from "@/server/http/undecodable-path";
 
 const env = getEnv();
 
@@ -26,13 +27,22 @@ const clerk =
       })
     : undefined;
 
+/** Paths Clerk must never see (or redirect); see `config.matcher`. */
+const CLERK_FREE = /^\/api\/(v1|inngest|approvals|health)(\/|$)/;
+
 export default function proxy(request: NextRequest, event: NextFetchEvent) {
-  return clerk ? clerk(request, event) : NextResponse.next();
+  const undecodable = undecodablePathResponse(request.nextUrl.pathname);
+  if (undecodable) return undecodable;
+  return clerk && !CLERK_FREE.test(request.nextUrl.pathname) ? clerk(request, event) : NextResponse.next();
 }
 
 export const config = {
   // /api/v1 authenticates with API keys only, /api/inngest with Inngest's signature,
   // /api/approvals (signed links) with its own signature, /api/health with nothing:
-  // Clerk must never see (or redirect) them.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/approvals|api/health).*)"],
+  // Clerk must never see (or redirect) them. An /api path holding a `%` comes here too (matched
+  // on the raw path), so an undecodable one answers in our error shape; CLERK_FREE keeps Clerk off.
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/approvals|api/health).*)",
+    "/api/(.*%.*)",
+  ],
 };

@@ -61,6 +61,16 @@ export async function startAppServer(): Promise<AppServer> {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+      // Like the proxy in front of Next: a path Next could not decode never reaches a route.
+      // Loaded per request, not at start: app modules read env once, and callers finish setting it
+      // (APP_URL) only after the server listens.
+      const { undecodablePathResponse } = await import("@/server/http/undecodable-path");
+      const undecodable = undecodablePathResponse(url.pathname);
+      if (undecodable) {
+        res.writeHead(undecodable.status, Object.fromEntries(undecodable.headers.entries()));
+        res.end(await undecodable.text());
+        return;
+      }
       const match = routes.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
       const method = (req.method ?? "GET") as keyof RouteModule;
       const handler = match ? (await match.r.load())[method] : undefined;

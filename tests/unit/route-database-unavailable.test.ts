@@ -73,7 +73,9 @@ describe("a database outage answers 503 on every route", () => {
   });
 
   it("link routes", async () => {
-    const route = routes.linkRoute({ params: z.object({}) }, async ({ db }) => db.execute(sql`select 1`));
+    const route = routes.linkRoute({ params: z.object({}), verify: () => {} }, async ({ db }) =>
+      db.execute(sql`select 1`),
+    );
     await expectUnavailable(await route(new Request("http://localhost/api/approvals/x")));
   });
 

@@ -16,6 +16,11 @@ import { toApprovalDto } from "./to-dto";
 
 const invalidLink = () => new AppError("not_found", "This approval link is not valid");
 
+/** The signature check alone (no database): lets the route refuse a forged link before reading a body. */
+export function assertApprovalLinkSigned(token: string): void {
+  if (!verifyApprovalToken(token)) throw invalidLink();
+}
+
 async function approvalForLink(db: Database, token: string): Promise<Approval> {
   const claims = verifyApprovalToken(token);
   if (!claims) throw invalidLink();

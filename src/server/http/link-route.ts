@@ -10,9 +10,12 @@ type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
  * A route authenticated by a signed token in its path (an approval link) instead of a session or an
  * API key: the handler verifies the token itself. Parsing, request id and the error shape are the same
  * as every other route's; a malformed token fails the params schema and answers 404.
+ *
+ * `verify` checks the link's signature before the body is read: a route anyone can reach must not
+ * spend work on a body for a caller it has not recognised.
  */
 export function linkRoute<P extends z.ZodType, B extends z.ZodType | undefined = undefined>(
-  spec: { params: P; body?: B },
+  spec: { params: P; body?: B; verify: (params: z.infer<P>) => void },
   handler: (ctx: {
     params: z.infer<P>;
     body: B extends z.ZodType ? z.infer<B> : undefined;
@@ -23,6 +26,7 @@ export function linkRoute<P extends z.ZodType, B extends z.ZodType | undefined =
     const requestId = newId("request");
     try {
       const params = parseWith(spec.params, context ? await context.params : {}, "params");
+      spec.verify(params);
       const body = (
         spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined
       ) as B extends z.ZodType ? z.infer<B> : undefined;

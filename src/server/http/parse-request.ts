@@ -1,19 +1,17 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { zodIssues } from "@/lib/zod-issues";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "./body-limits";
+import { exceedsJsonDepth } from "./json-depth";
+import { readBodyText } from "./read-body-text";
+import { findUnstorable } from "./unstorable-text";
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Reads a JSON body with a size cap; an empty body counts as `{}`. */
+/**
+ * Reads a JSON body; an empty body counts as `{}`. Everything cheap comes first, in this order:
+ * content type, size (counted while reading), nesting depth (one linear scan), and only then
+ * JSON.parse, so hostile input costs O(size) and answers 4xx before any work.
+ */
 export async function readJsonBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) {
-    throw new AppError("payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new AppError("payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
   const type = request.headers.get("content-type") ?? "";
   if (type && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
     throw new AppError(
@@ -21,41 +19,31 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       `Expected a JSON body (content-type: application/json), got ${type.slice(0, 100)}`,
     );
   }
+  const text = await readBodyText(request, MAX_BODY_BYTES);
   if (text.trim() === "") return {};
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
+    throw new AppError("validation_failed", `The body nests deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: ["body"], message: `nests deeper than ${MAX_JSON_DEPTH} levels`, code: "too_deep" },
+    ]);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     throw new AppError("invalid_json", `Request body is not valid JSON: ${(error as Error).message}`);
   }
-  const nulAt = findNul(parsed, []);
-  if (nulAt) {
-    // Postgres cannot store U+0000 in text or jsonb: refuse it here rather than fail on insert.
-    throw new AppError(
-      "validation_failed",
-      "The body contains a NUL character (\\u0000), which cannot be stored",
-      [{ path: ["body", ...nulAt], message: "contains a NUL character (\\u0000)" }],
-    );
+  const unstorable = findUnstorable(parsed);
+  if (unstorable) {
+    // PostgreSQL cannot store these in text or jsonb: refuse them here rather than fail on insert.
+    const what =
+      unstorable.what === "NUL"
+        ? "a NUL character (\\u0000)"
+        : "an unpaired UTF-16 surrogate (\\ud800–\\udfff)";
+    throw new AppError("validation_failed", `The body contains ${what}, which cannot be stored`, [
+      { path: ["body", ...unstorable.path], message: `contains ${what}` },
+    ]);
   }
   return parsed;
-}
-
-function findNul(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === "string") return value.includes("\0") ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNul(item, [...path, index]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const found = key.includes("\0") ? [...path, key] : findNul(item, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return null;
 }
 
 export function parseWith<S extends z.ZodType>(
