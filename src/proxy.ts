@@ -1,11 +1,26 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
 import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server";
 import { getEnv, identityMode } from "@/lib/env";
+import type { ErrorCode } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { allowedOrigin, corsHeaders, isPreflight, preflightHeaders } from "@/server/http/cors";
+import type { ErrorBody } from "@/server/http/error-response";
+import { newNonce, pageContentSecurityPolicy } from "@/server/http/security-headers";
 import { undecodablePathResponse } from "@/server/http/undecodable-path";
 
 const env = getEnv();
 
 /**
+ * The edge of every page and API request but the few the matcher skips (their
+ * headers come from next.config.mjs alone):
+ *
+ * - pages get a Content-Security-Policy with a fresh script nonce, set on the
+ *   request too because Next reads the nonce from there to mark its scripts;
+ * - `/api/v1` gets CORS for the listed origins and never meets Clerk (API keys);
+ * - session API routes never answer a redirect: when Clerk wants one (its
+ *   handshake, for a stale session cookie on a request that looks like a page
+ *   load) the answer is 401 JSON instead.
+ *
  * Clerk verifies the session on every page and session API request, offline:
  * the JWT key is passed explicitly (Clerk does not read CLERK_JWT_KEY by
  * itself) and only the listed origins' tokens are accepted. Nothing is
@@ -20,29 +35,91 @@ const env = getEnv();
  */
 const clerk =
   identityMode(env) === "clerk"
-    ? clerkMiddleware({
+    ? clerkMiddleware((_auth, request) => (isApi(request) ? undefined : withPagePolicy(request)), {
         publishableKey: env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
         jwtKey: env.CLERK_JWT_KEY,
         authorizedParties: env.CLERK_AUTHORIZED_PARTIES,
       })
     : undefined;
 
-/** Paths Clerk must never see (or redirect); see `config.matcher`. */
-const CLERK_FREE = /^\/api\/(v1|inngest|approvals|health)(\/|$)/;
+/** Signed or open routes that skip the proxy, unless their raw path holds a `%` (see `config`). */
+const PROXY_FREE = /^\/api\/(inngest|approvals|health)(\/|$)/;
 
-export default function proxy(request: NextRequest, event: NextFetchEvent) {
-  const undecodable = undecodablePathResponse(request.nextUrl.pathname);
+export default async function proxy(request: NextRequest, event: NextFetchEvent) {
+  const { pathname } = request.nextUrl;
+  // An undecodable path would make Next answer a plain-text 500: answer 400 in our shape first.
+  const undecodable = undecodablePathResponse(pathname);
   if (undecodable) return undecodable;
-  return clerk && !CLERK_FREE.test(request.nextUrl.pathname) ? clerk(request, event) : NextResponse.next();
+  if (PROXY_FREE.test(pathname)) return NextResponse.next();
+  if (pathname === "/api/v1" || pathname.startsWith("/api/v1/")) return publicApi(request);
+  if (isApi(request)) {
+    const response = clerk ? await clerk(request, event) : NextResponse.next();
+    return response && isRedirect(response) ? unauthorized(request) : response;
+  }
+  const response = clerk ? await clerk(request, event) : withPagePolicy(request);
+  // A redirect Clerk answers itself (its handshake) carries no page, but still a policy.
+  if (response && !response.headers.has("content-security-policy")) {
+    response.headers.set("content-security-policy", pageContentSecurityPolicy(env, newNonce()));
+  }
+  return response;
+}
+
+function isApi(request: NextRequest): boolean {
+  const { pathname } = request.nextUrl;
+  return pathname === "/api" || pathname.startsWith("/api/");
+}
+
+function isRedirect(response: Response): boolean {
+  return (response.status >= 300 && response.status < 400) || response.headers.has("location");
+}
+
+/** Lets a page render with this request's policy on both the request (for Next) and the answer. */
+function withPagePolicy(request: NextRequest): NextResponse {
+  const policy = pageContentSecurityPolicy(env, newNonce());
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+/**
+ * `/api/v1`: a preflight from a listed origin is answered here (204), from any
+ * other origin refused (403, no CORS headers, so the browser sends nothing);
+ * other requests go on to the route with CORS headers added for a listed origin.
+ * `Vary: Origin` on every answer, since each one depends on the Origin.
+ */
+function publicApi(request: NextRequest): Response {
+  const origin = allowedOrigin(request, env.CORS_ALLOWED_ORIGINS);
+  if (isPreflight(request)) {
+    if (!origin) {
+      return errorAnswer(request, 403, "forbidden", "This origin may not call the API from a browser");
+    }
+    return new Response(null, { status: 204, headers: { ...preflightHeaders(origin), vary: "Origin" } });
+  }
+  return NextResponse.next({ headers: { ...(origin ? corsHeaders(origin) : {}), vary: "Origin" } });
+}
+
+function unauthorized(request: NextRequest): Response {
+  return errorAnswer(request, 401, "unauthorized", "Sign in again: the session has expired");
+}
+
+/** The shared error shape (see error-response.ts, which the proxy cannot import: it brings the logger). */
+function errorAnswer(request: NextRequest, status: number, code: ErrorCode, message: string): Response {
+  const given = request.headers.get("x-request-id");
+  const requestId = given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : newId("request");
+  const body: ErrorBody = { error: { code, message, requestId } };
+  return Response.json(body, {
+    status,
+    headers: { "x-request-id": requestId, "cache-control": "no-store", vary: "Origin" },
+  });
 }
 
 export const config = {
-  // /api/v1 authenticates with API keys only, /api/inngest with Inngest's signature,
-  // /api/approvals (signed links) with its own signature, /api/health with nothing:
-  // Clerk must never see (or redirect) them. An /api path holding a `%` comes here too (matched
-  // on the raw path), so an undecodable one answers in our error shape; CLERK_FREE keeps Clerk off.
-  matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|api/v1|api/inngest|api/approvals|api/health).*)",
-    "/api/(.*%.*)",
-  ],
+  // /api/inngest authenticates with Inngest's signature, /api/approvals (signed links)
+  // with its own signature, /api/health with nothing: they skip the proxy entirely.
+  // /api/v1 passes through it for CORS only; Clerk never sees (or redirects) it. An /api path
+  // holding a `%` comes here too (matched on the raw path), so an undecodable one answers in our
+  // error shape; PROXY_FREE keeps the skipped routes as they were.
+  matcher: ["/((?!_next/static|_next/image|api/inngest|api/approvals|api/health).*)", "/api/(.*%.*)"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: "Durable AI workflows: draw a graph, run it step by step, keep every result.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page, the 404 page included, renders per request: its scripts carry the nonce of
+  // that request's Content-Security-Policy (proxy.ts), which a page rendered at build time cannot.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

@@ -11,6 +11,18 @@ const booleanish = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .transform((value) => value === "1" || value === "true" || value === "yes");
 
+/** `https://host[:port]` exactly as browsers send it in `Origin`: no path, query, credentials or wildcard. */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // WHATWG URLs accept `*` in a host; an origin list is exact, so a wildcard is a mistake.
+    const exact = url.origin === value && !url.hostname.includes("*");
+    return (url.protocol === "https:" || url.protocol === "http:") && exact;
+  } catch {
+    return false;
+  }
+}
+
 /** Values that are clearly not real secrets, including every placeholder in .env.example. */
 const PLACEHOLDER = /^(changeme|placeholder|xxx+|todo|<.*>|your[-_].*)$|replace[-_]?(me|with)/i;
 
@@ -84,6 +96,29 @@ const EnvSchema = z
           .map((origin) => origin.trim())
           .filter(Boolean),
       ),
+
+    /**
+     * Comma-separated exact origins (`https://app.example.com`) whose browsers may call
+     * `/api/v1` cross-origin. Unset: none may; session routes never answer cross-origin.
+     */
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const origins = (value ?? "")
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean);
+        for (const origin of origins) {
+          if (!isExactOrigin(origin)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `"${origin}" is not an origin: scheme://host[:port], nothing after it`,
+            });
+          }
+        }
+        return origins;
+      }),
 
     /** At most 1 MB: request bodies are capped there. */
     /**

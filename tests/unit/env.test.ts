@@ -150,3 +150,28 @@ describe("env: HTTP nodes and internal addresses", () => {
     );
   });
 });
+
+describe("CORS_ALLOWED_ORIGINS", () => {
+  it("is a list of exact origins, empty when unset", () => {
+    expect(parseEnv({}).CORS_ALLOWED_ORIGINS).toEqual([]);
+    expect(
+      parseEnv({ CORS_ALLOWED_ORIGINS: " https://app.example.com, http://localhost:5173 ," })
+        .CORS_ALLOWED_ORIGINS,
+    ).toEqual(["https://app.example.com", "http://localhost:5173"]);
+  });
+
+  it.each([
+    "*",
+    "app.example.com",
+    "https://app.example.com/",
+    "https://app.example.com/path",
+    "https://*.example.com",
+    "https://user@app.example.com",
+    "HTTPS://APP.example.com",
+    "ftp://files.example.com",
+  ])("refuses %s, naming the variable", (value) => {
+    expect(problemsOf({ CORS_ALLOWED_ORIGINS: value }).join("\n")).toMatch(
+      /^CORS_ALLOWED_ORIGINS: .*not an origin/,
+    );
+  });
+});
