@@ -16,6 +16,8 @@ export default defineConfig({
     // Two cores: more workers only fight over the CPU and PGlite's WASM start-up.
     maxWorkers: 2,
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hooks start whole apps (`next start`, the engine, Chromium); with two such files starting at once
+    // on two busy cores a start has taken over a minute. A bound on start-up, not on behaviour.
+    hookTimeout: 180_000,
   },
 });
