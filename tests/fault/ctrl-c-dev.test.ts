@@ -42,7 +42,9 @@ function graph(sinkUrl: string) {
   return {
     nodes: [
       call("before"),
-      node("wait", "delay", { duration: "6s" }),
+      // Long enough that the runs are still asleep when Ctrl-C comes, even on a loaded machine where
+      // opening the page, the HMR socket and the stream took over 6 s.
+      node("wait", "delay", { duration: "20s" }),
       call("after"),
       node("join", "transform", { expression: '{ "tag": $string(nodes.before.body.name) }' }),
     ],

@@ -51,7 +51,8 @@ function runMigrateCli(databaseUrl: string): Promise<{ code: number | null; outp
 }
 
 describe("one database handle per process", () => {
-  it("two copies of the client module share one connection", async () => {
+  // Opens PGlite (WASM start-up) twice over: seconds alone, over 30 s once on a saturated machine.
+  it("two copies of the client module share one connection", { timeout: 120_000 }, async () => {
     const first = await import("@/server/db/client");
     vi.resetModules();
     const second = await import("@/server/db/client");
