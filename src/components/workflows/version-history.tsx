@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { WorkflowVersionDto, WorkflowVersionSummaryDto } from "@/server/workflows/contracts";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
+import { useBusyAction } from "../ui/use-busy-action";
 import { ConfirmDialog } from "./confirm-dialog";
 import { VersionCanvas } from "./version-canvas";
 import { diffVersions, edgeKey, isEmptyDiff, type VersionDiff } from "./version-diff";
@@ -37,8 +38,9 @@ export function VersionHistory({
 }) {
   const router = useRouter();
   const [panel, setPanel] = useState<Panel>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useBusyAction();
+  const busy = action.busy !== null;
+  const { error } = action;
   const [restoring, setRestoring] = useState<number | null>(null);
   const [from, setFrom] = useState(versions[1]?.version ?? currentVersion);
   const [to, setTo] = useState(versions[0]?.version ?? currentVersion);
@@ -54,17 +56,7 @@ export function VersionHistory({
     return loaded;
   }
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (thrown) {
-      setError(thrown instanceof Error ? thrown.message : String(thrown));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const run = (work: () => Promise<void>) => action.run("versions", work);
 
   const view = (version: number) => run(async () => setPanel({ kind: "view", version: await load(version) }));
 
@@ -125,26 +117,14 @@ export function VersionHistory({
 
       {versions.length > 1 && (
         <div className="version-compare">
-          <div className="field">
-            <label htmlFor="compare-from">From version</label>
-            <select id="compare-from" value={from} onChange={(event) => setFrom(Number(event.target.value))}>
-              {versions.map((row) => (
-                <option key={row.version} value={row.version}>
-                  v{row.version}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="compare-to">To version</label>
-            <select id="compare-to" value={to} onChange={(event) => setTo(Number(event.target.value))}>
-              {versions.map((row) => (
-                <option key={row.version} value={row.version}>
-                  v{row.version}
-                </option>
-              ))}
-            </select>
-          </div>
+          <VersionSelect
+            id="compare-from"
+            label="From version"
+            versions={versions}
+            value={from}
+            onChange={setFrom}
+          />
+          <VersionSelect id="compare-to" label="To version" versions={versions} value={to} onChange={setTo} />
           <button type="button" disabled={busy} onClick={compare}>
             Compare v{from} with v{to}
           </button>
@@ -262,5 +242,32 @@ function DiffView({
         Close comparison
       </button>
     </section>
+  );
+}
+
+function VersionSelect({
+  id,
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  versions: readonly { version: number }[];
+  value: number;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(Number(event.target.value))}>
+        {versions.map((row) => (
+          <option key={row.version} value={row.version}>
+            v{row.version}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { WorkflowListItemDto } from "@/server/workflows/contracts";
 import { apiErrorMessage } from "../settings/api-error";
 import { ErrorBanner } from "../ui/error-banner";
+import { useBusyAction } from "../ui/use-busy-action";
 import { ConfirmDialog } from "./confirm-dialog";
 import "./workflows.css";
 import { TableHead } from "../ui/table-head";
@@ -28,21 +29,8 @@ function exportFileName(name: string): string {
  */
 export function WorkflowTable({ workflows }: { workflows: WorkflowListItemDto[] }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, run: act } = useBusyAction();
   const [deleting, setDeleting] = useState<WorkflowListItemDto | null>(null);
-
-  async function act(key: string, action: () => Promise<void>) {
-    setBusy(key);
-    setError(null);
-    try {
-      await action();
-    } catch (thrown) {
-      setError(thrown instanceof Error ? thrown.message : String(thrown));
-    } finally {
-      setBusy(null);
-    }
-  }
 
   const duplicate = (workflow: WorkflowListItemDto) =>
     act(`duplicate:${workflow.id}`, async () => {
