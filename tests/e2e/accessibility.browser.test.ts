@@ -1,21 +1,11 @@
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS_DIR, CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
-import { useNextApp } from "../helpers/next-app";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM, seriousA11yViolations } from "../helpers/browser";
+import { useBrowserApp } from "../helpers/browser-app";
 
 /** Every page of the web app passes axe-core with no serious or critical violation. */
 describe.skipIf(!CHROMIUM)("accessibility of the web app", () => {
-  const app = useNextApp({});
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await app().engine.syncApp(`${app().url}/api/inngest`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { app, browser } = useBrowserApp({});
 
   // Seven pages, each loaded, checked by axe and photographed: more than the default 30 s on a busy machine.
   it("has no serious or critical axe violation on any page", { timeout: 120_000 }, async () => {
@@ -25,7 +15,7 @@ describe.skipIf(!CHROMIUM)("accessibility of the web app", () => {
     expect(started.status, started.text).toBe(202);
     await app().engine.drain();
 
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     try {
       const found: Record<string, string[]> = {};
       for (const path of [

@@ -1,10 +1,11 @@
 import path from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { node } from "../fixtures/graphs";
-import { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from "../helpers/browser";
+import { ARTIFACTS_DIR, CHROMIUM } from "../helpers/browser";
+import { useBrowserApp } from "../helpers/browser-app";
 import { createClerkTestKeys } from "../helpers/clerk-tokens";
-import { AUTHORIZED_PARTIES, useNextApp } from "../helpers/next-app";
+import { AUTHORIZED_PARTIES } from "../helpers/next-app";
 
 /**
  * The web app with sign-in on, in a real browser: Clerk's real middleware reads the session cookie
@@ -15,16 +16,7 @@ const clerk = await createClerkTestKeys();
 const AZP = AUTHORIZED_PARTIES[0];
 
 describe.skipIf(!CHROMIUM)("the web app with sign-in, in a browser", () => {
-  const app = useNextApp({ clerk });
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await app().engine.syncApp(`${app().url}/api/inngest`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { app, browser } = useBrowserApp({ clerk });
 
   /** A browser signed in as a member of `orgId`, the way Clerk's cookies carry a session. */
   async function signedIn(
@@ -40,7 +32,7 @@ describe.skipIf(!CHROMIUM)("the web app with sign-in, in a browser", () => {
       issuedAt,
       expiresInSec: 3600,
     });
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addCookies([
       { name: "__session", value: token, url: app().url },
       { name: "__client_uat", value: String(issuedAt), url: app().url },
@@ -107,7 +99,7 @@ describe.skipIf(!CHROMIUM)("the web app with sign-in, in a browser", () => {
   });
 
   it("sends a browser without a session to sign in, and shows it nothing", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const answers: { url: string; status: number; location: string | null; body: Promise<string> }[] = [];
     page.on("response", (response) => {

@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
-import { useNextApp } from "../helpers/next-app";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM } from "../helpers/browser";
+import { useBrowserApp } from "../helpers/browser-app";
 
 /**
  * Every page of the web app in a real browser with its Content-Security-Policy
@@ -12,16 +11,7 @@ import { useNextApp } from "../helpers/next-app";
 type Violation = { directive: string; blocked: string; source: string };
 
 describe.skipIf(!CHROMIUM)("the web app under its Content-Security-Policy", () => {
-  const app = useNextApp({});
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await app().engine.syncApp(`${app().url}/api/inngest`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { app, browser } = useBrowserApp({});
 
   it("loads every page with no violation and no console error", { timeout: 120_000 }, async () => {
     const started = await app().call<{ runId: string }>("POST", "/api/workflows/wf_example/runs", {
@@ -32,7 +22,7 @@ describe.skipIf(!CHROMIUM)("the web app under its Content-Security-Policy", () =
     const run = await app().call<{ status: string }>("GET", `/api/runs/${started.body.runId}`);
     expect(run.body.status).toBe("succeeded");
 
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     // Recorded in the page itself from the first script on, before any of the app's.
     await context.addInitScript(() => {
       const seen: Violation[] = [];
@@ -91,7 +81,7 @@ describe.skipIf(!CHROMIUM)("the web app under its Content-Security-Policy", () =
   });
 
   it("blocks a script injected into a page's HTML without the nonce, and reports it", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { __violations: string[] }).__violations = seen;

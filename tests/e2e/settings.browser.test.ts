@@ -1,23 +1,14 @@
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS_DIR, CHROMIUM, launchBrowser } from "../helpers/browser";
-import { useNextApp } from "../helpers/next-app";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM } from "../helpers/browser";
+import { useBrowserApp } from "../helpers/browser-app";
 
 /** The settings page in a real browser: API keys and credentials without curl. */
 describe.skipIf(!CHROMIUM)("the settings page in a browser", () => {
-  const app = useNextApp({});
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { app, browser } = useBrowserApp({});
 
   it("creates an API key shown once that works, revokes it, and stores a credential whose secret never comes back", async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     try {
       await page.goto(`${app().url}/`);
       await page.getByRole("link", { name: "Settings" }).click();
