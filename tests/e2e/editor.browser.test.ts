@@ -1,8 +1,8 @@
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS_DIR, CHROMIUM, launchBrowser, seriousA11yViolations } from "../helpers/browser";
-import { useNextApp } from "../helpers/next-app";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, CHROMIUM, seriousA11yViolations } from "../helpers/browser";
+import { useBrowserApp } from "../helpers/browser-app";
 
 /**
  * What a person does on first contact, in a real browser against `next start`: create a workflow, build
@@ -16,16 +16,7 @@ const EXPRESSION =
   'nodes.text_1.text = "Ada Lovelace" ? { "greeting": "Hello " & nodes.text_1.text } : $error("need a full name, got " & nodes.text_1.text)';
 
 describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the browser", () => {
-  const app = useNextApp({});
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await app().engine.syncApp(`${app().url}/api/inngest`);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const { app, browser } = useBrowserApp({});
 
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(ARTIFACTS_DIR, `editor-${name}.png`), fullPage: true });
@@ -74,7 +65,7 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
   it("builds a three-node workflow on the canvas, publishes and runs it, then debugs it by editing an output", {
     timeout: 180_000,
   }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     try {
@@ -228,7 +219,7 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       body: { name: "Two editors", graph: graph("v1") },
     });
     expect(made.status, made.text).toBe(201);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     try {
       await page.goto(`${app().url}/workflows/${made.body.id}/edit`);
       await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
@@ -263,6 +254,23 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       }>("GET", `/api/workflows/${made.body.id}`);
       expect(published.body.version).toBe(3);
       expect(published.body.graph.nodes[0]?.data.config).toEqual({ template: "from the canvas" });
+
+      // The three versions on the workflow page: view one, compare two, restore the first into a draft.
+      await page.goto(`${app().url}/workflows/${made.body.id}`);
+      await page.getByRole("button", { name: "View v2" }).click();
+      await expect.poll(() => page.getByTestId("version-view").textContent()).toContain("hello");
+      await page.getByLabel("From version").selectOption("1");
+      await page.getByLabel("To version").selectOption("3");
+      await page.getByRole("button", { name: "Compare v1 with v3" }).click();
+      await expect.poll(() => page.getByTestId("version-diff").textContent()).toContain("template");
+      expect(await page.getByRole("button", { name: "Restore v3" }).count()).toBe(0);
+      await page.getByRole("button", { name: "Restore v1" }).click();
+      await page.waitForURL(/\/edit$/);
+      const restored = await app().call<{ draft: { graph: { nodes: { data: { config: unknown } }[] } } }>(
+        "GET",
+        `/api/workflows/${made.body.id}/draft`,
+      );
+      expect(restored.body.draft.graph.nodes[0]?.data.config).toEqual({ template: "v1" });
     } finally {
       await page.close();
     }
@@ -281,7 +289,7 @@ describe.skipIf(!CHROMIUM)("building, running and debugging a workflow in the br
       },
     });
     expect(made.status, made.text).toBe(201);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${app().url}/workflows/${made.body.id}/edit`);
     await page.locator('section[aria-label="Workflow canvas"][data-ready="true"]').waitFor();
     await page.getByRole("button", { name: "Add Debug node" }).click();
