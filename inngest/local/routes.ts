@@ -154,7 +154,10 @@ export function createRouter(d: RouteDeps) {
     route("GET", "/v1/events", (_req, res, _params, url) => {
       const name = url.searchParams.get("name");
       const events = d.store.list().filter((event) => !name || event.payload.name === name);
-      sendJson(res, 200, envelope(events.map(restEvent), now()));
+      // Inngest answers at most `limit` (newest first); without it, everything, as before.
+      const limit = Number(url.searchParams.get("limit"));
+      const listed = Number.isInteger(limit) && limit > 0 ? events.slice(-limit).reverse() : events;
+      sendJson(res, 200, envelope(listed.map(restEvent), now()));
     }),
     route("GET", "/v1/events/:eventId", (_req, res, params) => {
       const event = d.store.byInternalId(ulidParam(params.eventId, "event"));

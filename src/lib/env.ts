@@ -23,6 +23,34 @@ function isExactOrigin(value: string): boolean {
   }
 }
 
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** A rate-limit class's setting: `off`, or requests per window with an optional failure mode. */
+const rateLimitSpec = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "off") return "off" as const;
+    const match = /^(\d{1,7})\s*\/\s*(\d{1,7})\s*(ms|s|m|h)(?:\s+(open|closed))?$/.exec(value);
+    const windowMs = match
+      ? Number(match[2]) * DURATION_UNIT_MS[match[3] as keyof typeof DURATION_UNIT_MS]
+      : 0;
+    if (!match || Number(match[1]) < 1 || windowMs < 1_000) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a rate limit: "<requests>/<window>[ open|closed]" with a window of at least 1s (e.g. "20/10s closed"), or "off"`,
+      });
+      return z.NEVER;
+    }
+    return {
+      limit: Number(match[1]),
+      windowMs,
+      onStoreFailure: match[4] as "open" | "closed" | undefined,
+    };
+  });
+
+export type RateLimitSetting = Exclude<z.output<typeof rateLimitSpec>, undefined>;
+
 /** Values that are clearly not real secrets, including every placeholder in .env.example. */
 const PLACEHOLDER = /^(changeme|placeholder|xxx+|todo|<.*>|your[-_].*)$|replace[-_]?(me|with)/i;
 
@@ -119,6 +147,22 @@ const EnvSchema = z
         }
         return origins;
       }),
+
+    /**
+     * Upstash Redis (REST) shared by every instance for rate limits. Unset: an in-process
+     * limiter (the embedded default; per process, so production requires Upstash).
+     */
+    UPSTASH_REDIS_REST_URL: z.url().optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().trim().optional(),
+    /** How long a rate-limit decision may wait for the store before the class's failure mode applies. */
+    RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
+    /** `<requests>/<window>[ open|closed]` (e.g. `20/10s closed`), or `off`; see docs/PRODUCTION_READINESS.md. */
+    RATE_LIMIT_WEBHOOK: rateLimitSpec.optional(),
+    RATE_LIMIT_API_KEY: rateLimitSpec.optional(),
+    RATE_LIMIT_SESSION: rateLimitSpec.optional(),
+    RATE_LIMIT_AUTH_FAILURE: rateLimitSpec.optional(),
+    /** How long each readiness check (`/api/health/ready`) may take before it counts as failed. */
+    READINESS_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
 
     /** At most 1 MB: request bodies are capped there. */
     /**

@@ -152,6 +152,7 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
 const EXEMPT = new Set([
   "/api/inngest",
   "/api/health",
+  "/api/health/ready",
   "/api/v1/openapi.json",
   "/api/[...path]",
   "/api/approvals/[token]",

@@ -165,9 +165,9 @@ describe("Ctrl-C during npm run dev, then npm run dev again", { retry: 1 }, () =
     apps.push(second);
     survivor = second;
 
-    const health = await second.api<{ database: string }>("GET", "/api/health");
+    const health = await second.api<{ checks: { database: string } }>("GET", "/api/health/ready");
     expect(health.status).toBe(200);
-    expect(health.body.database).toBe("ok");
+    expect(health.body.checks.database).toBe("ok");
     const workflowsAfter = await second.api<Array<{ id: string; version: number }>>("GET", "/api/workflows");
     expect(savedWorkflows(workflowsAfter.body)).toEqual(savedWorkflows(workflowsBefore.body));
 
@@ -268,7 +268,7 @@ describe("Ctrl-C during npm run dev, then npm run dev again", { retry: 1 }, () =
     ).toBe(true);
 
     // The first app goes on as if nothing happened.
-    const health = await first.api("GET", "/api/health");
+    const health = await first.api("GET", "/api/health/ready");
     expect(health.status).toBe(200);
     expect(savedWorkflows((await first.api("GET", "/api/workflows")).body)).toEqual(
       savedWorkflows(workflowsBefore.body),

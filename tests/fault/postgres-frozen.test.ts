@@ -69,7 +69,7 @@ describe.skipIf(!bin)("PostgreSQL stops answering", () => {
       const answers = await Promise.all([
         call("/api/workflows"),
         call("/api/workflows"),
-        call("/api/health"),
+        call("/api/health/ready"),
       ]);
       for (const answer of answers.slice(0, 2)) {
         expect(answer.status, JSON.stringify(answer.body)).toBe(503);

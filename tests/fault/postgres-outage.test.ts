@@ -152,7 +152,7 @@ describe.skipIf(!bin)("PostgreSQL stops under load", () => {
       await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
       phase = "outage";
       db.stopImmediately();
-      const health = await call("GET", "/api/health");
+      const health = await call("GET", "/api/health/ready");
       expect(health.status).toBe(503);
       expect(health.retryAfter).not.toBeNull();
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
@@ -189,7 +189,7 @@ describe.skipIf(!bin)("PostgreSQL stops under load", () => {
     expect(JSON.stringify(failures)).not.toMatch(/Failed query|select |insert |127\.0\.0\.1|postgres:\/\//i);
 
     // Reads and writes work again after the restart.
-    const healthAfter = await call("GET", "/api/health");
+    const healthAfter = await call("GET", "/api/health/ready");
     expect(healthAfter.status).toBe(200);
     const fresh = await call("POST", `/api/workflows/${workflowId}/runs`, { input: { name: "after" } });
     expect(fresh.status, JSON.stringify(fresh.body)).toBe(202);

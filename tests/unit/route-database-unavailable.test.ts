@@ -16,6 +16,7 @@ type Routes = {
   workflows: typeof import("@/app/api/workflows/route");
   v1Workflows: typeof import("@/app/api/v1/workflows/route");
   health: typeof import("@/app/api/health/route");
+  ready: typeof import("@/app/api/health/ready/route");
   linkRoute: typeof import("@/server/http/link-route").linkRoute;
   closeDb: typeof import("@/server/db/client").closeDb;
 };
@@ -29,6 +30,7 @@ beforeAll(async () => {
     workflows: await import("@/app/api/workflows/route"),
     v1Workflows: await import("@/app/api/v1/workflows/route"),
     health: await import("@/app/api/health/route"),
+    ready: await import("@/app/api/health/ready/route"),
     linkRoute: (await import("@/server/http/link-route")).linkRoute,
     closeDb: (await import("@/server/db/client")).closeDb,
   };
@@ -79,11 +81,16 @@ describe("a database outage answers 503 on every route", () => {
     await expectUnavailable(await route(new Request("http://localhost/api/approvals/x")));
   });
 
-  it("the health route says degraded with Retry-After", async () => {
-    const response = await routes.health.GET();
+  it("readiness names the database as failed, with Retry-After, and liveness stays ok", async () => {
+    const response = await routes.ready.GET();
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await response.json()).toMatchObject({ status: "degraded", database: "unavailable" });
+    const body = await response.json();
+    expect(body).toMatchObject({ status: "not_ready", checks: { database: "failed" } });
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgres|secret|ECONNREFUSED/i);
+    const live = await routes.health.GET();
+    expect(live.status).toBe(200);
+    expect(Object.keys(await live.json()).sort()).toEqual(["status", "timestamp"]);
   });
 });
 

@@ -26,6 +26,8 @@ export type EventRuns =
 export type InngestRunsApi = {
   functionRun(executionId: string): Promise<FunctionRunState>;
   eventRuns(eventId: string): Promise<EventRuns>;
+  /** Whether the API answers an authenticated read (readiness): reachable, and the key accepted. */
+  reachable(): Promise<boolean>;
 };
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
@@ -77,6 +79,11 @@ export function createInngestRunsApi(
         return { kind: "missing" };
       }
       return { kind: "unverifiable", reason: `Inngest answered ${answer.status}` };
+    },
+
+    async reachable() {
+      const answer = await get("/v1/events?limit=1");
+      return !("error" in answer) && answer.status === 200;
     },
 
     async eventRuns(eventId) {

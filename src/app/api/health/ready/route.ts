@@ -1,0 +1,17 @@
+// GET /api/health/ready – readiness: database, Inngest and the rate-limit store each answer in time (no auth; names no host or version)
+import { checkReadinessShared } from "@/server/health/check-readiness";
+import { RETRY_AFTER_SECONDS } from "@/server/http/error-response";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(): Promise<Response> {
+  const readiness = await checkReadinessShared();
+  const ready = readiness.status === "ready";
+  return Response.json(readiness, {
+    status: ready ? 200 : 503,
+    headers: {
+      "cache-control": "no-store",
+      ...(ready ? {} : { "retry-after": String(RETRY_AFTER_SECONDS) }),
+    },
+  });
+}
