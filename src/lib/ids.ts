@@ -18,6 +18,9 @@ export const ID_PREFIXES = {
   credential: "cred",
   approval: "apr",
   stepOutput: "out",
+  webhook: "wh",
+  webhookDelivery: "whd",
+  schedule: "sch",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
