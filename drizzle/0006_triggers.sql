@@ -44,6 +44,8 @@ CREATE TABLE "workflow_schedules" (
 	"enabled" boolean DEFAULT true NOT NULL,
 	"last_occurrence_at" timestamp with time zone,
 	"next_occurrence_at" timestamp with time zone,
+	"last_run_id" text,
+	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

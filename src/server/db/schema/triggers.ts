@@ -115,6 +115,9 @@ export const workflowSchedules = pgTable(
     lastOccurrenceAt: timestamp("last_occurrence_at", { withTimezone: true }),
     /** The next occurrence after `last_occurrence_at` (or creation); what the tick looks for. */
     nextOccurrenceAt: timestamp("next_occurrence_at", { withTimezone: true }),
+    /** The run the newest started occurrence made, and why the last one could not start (null once one does). */
+    lastRunId: text("last_run_id"),
+    lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
