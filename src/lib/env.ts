@@ -152,8 +152,17 @@ const EnvSchema = z
      * Upstash Redis (REST) shared by every instance for rate limits. Unset: an in-process
      * limiter (the embedded default; per process, so production requires Upstash).
      */
-    UPSTASH_REDIS_REST_URL: z.url().optional(),
-    UPSTASH_REDIS_REST_TOKEN: z.string().trim().optional(),
+    UPSTASH_REDIS_REST_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value ? value : undefined))
+      .pipe(z.url().optional()),
+    UPSTASH_REDIS_REST_TOKEN: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value ? value : undefined)),
     /** How long a rate-limit decision may wait for the store before the class's failure mode applies. */
     RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
     /** `<requests>/<window>[ open|closed]` (e.g. `20/10s closed`), or `off`; see docs/PRODUCTION_READINESS.md. */
@@ -279,6 +288,14 @@ const EnvSchema = z
       [
         "CRON_SECRET",
         "the reconciler and retention crons answer only to it; without it stuck runs stay stuck",
+      ],
+      [
+        "UPSTASH_REDIS_REST_URL",
+        "rate limits must be shared by every instance; an in-process limiter would let each allow the full budget",
+      ],
+      [
+        "UPSTASH_REDIS_REST_TOKEN",
+        "rate limits must be shared by every instance; an in-process limiter would let each allow the full budget",
       ],
     ];
     for (const [key, why] of required) {

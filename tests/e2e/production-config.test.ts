@@ -17,6 +17,8 @@ const REQUIRED_IN_PRODUCTION = [
   "INNGEST_EVENT_KEY",
   "ENCRYPTION_KEY",
   "CRON_SECRET",
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
 ];
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {

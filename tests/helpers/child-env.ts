@@ -28,6 +28,8 @@ const PINNED_EMPTY = [
   "INNGEST_SIGNING_KEY",
   "STEPWISE_EMBEDDED",
   "CRON_SECRET",
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
 ] as const;
 
 export function isolatedEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {

@@ -18,6 +18,8 @@ const PRODUCTION_OK = {
   INNGEST_EVENT_KEY: "evt-0123456789abcdef",
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   CRON_SECRET: "cron-0123456789abcdef",
+  UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io",
+  UPSTASH_REDIS_REST_TOKEN: "AX0123456789abcdef",
 };
 
 function problemsOf(source: Record<string, string>): string[] {
@@ -132,7 +134,7 @@ describe("env: the app's origin", () => {
 describe("env: building for production", () => {
   it("does not demand runtime secrets while Next builds, but does when the server starts", () => {
     expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).toEqual([]);
-    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(7);
+    expect(problemsOf({ NODE_ENV: "production", NEXT_PHASE: "phase-production-server" }).length).toBe(9);
   });
 });
 
