@@ -217,13 +217,16 @@ const EnvSchema = z
       .default(256 * 1024),
     SEED_EXAMPLES: booleanish.default(true),
     /**
-     * Whether workflow HTTP nodes may call loopback, private and link-local
-     * addresses. Unset: allowed on a developer's machine, refused in production.
+     * Whether workflow HTTP nodes (and model endpoints and image URLs from user
+     * input) may call special-purpose addresses (loopback, private, link-local,
+     * documentation, multicast …) and the host's own; see src/server/egress.
+     * Unset: allowed on a developer's machine, refused in production.
      */
     HTTP_NODE_ALLOW_PRIVATE_NETWORKS: booleanish.optional(),
     /**
-     * Whether sql nodes may connect to loopback and link-local addresses and Unix
-     * sockets (private networks are always allowed: databases live there). Unset:
+     * Whether sql nodes may connect to loopback, link-local and other special-purpose
+     * addresses, the host's own addresses and Unix sockets (private networks are
+     * always allowed: databases live there). Unset:
      * allowed on a developer's machine, refused in production.
      */
     SQL_NODE_ALLOW_LOCAL_ADDRESSES: booleanish.optional(),

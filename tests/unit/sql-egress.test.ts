@@ -1,53 +1,72 @@
 import { once } from "node:events";
+import type { Socket } from "node:net";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { isNodeExecutionError } from "@/engine";
-import { assertHostAllowed, guardedSocket, isLocalAddress } from "@/server/sql/database-egress";
+import { assertHostAllowed, guardedSocket } from "@/server/sql/database-egress";
 import { redact, redactParams, toSqlNodeError } from "@/server/sql/sql-errors";
 
+/** A resolver for names that exist only in this test (no internet here). */
+const fakeDns = (records: Record<string, string>) => async (hostname: string) => {
+  const address = records[hostname];
+  if (address === undefined) throw Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+  return [{ address, family: address.includes(":") ? 6 : 4 }];
+};
+
+async function connectError(socket: Socket, host: string) {
+  socket.connect(5432, host);
+  const [error] = await once(socket, "error");
+  socket.destroy();
+  return error as unknown;
+}
+
+// Which addresses the sql node refuses is the egress table's test (egress-addresses.test.ts); these
+// check that the node goes through it, for literal hosts, names and Unix sockets.
 describe("sql node egress in production", () => {
-  it.each([
-    "127.0.0.1",
-    "127.1.2.3",
-    "::1",
-    "::ffff:127.0.0.1",
-    "169.254.169.254",
-    "fe80::1",
-    "0.0.0.0",
-    "::",
-  ])("refuses the app's own host or link: %s", (address) => {
-    expect(isLocalAddress(address)).toBe(true);
-  });
-
-  it.each(["10.0.0.5", "172.16.3.4", "192.168.1.10", "100.64.0.1", "fd12::1", "8.8.8.8", "2001:db8::1"])(
-    "allows private networks, where databases live, and public ones: %s",
-    (address) => {
-      expect(isLocalAddress(address)).toBe(false);
-    },
-  );
-
-  it("refuses Unix sockets and literal local addresses before connecting", () => {
+  it("refuses Unix sockets and literal special-purpose hosts before connecting", () => {
     expect(() => assertHostAllowed("/var/run/postgresql")).toThrow(/Unix socket/);
-    expect(() => assertHostAllowed("[::1]")).toThrow(/loopback/);
+    expect(() => assertHostAllowed("[::1]")).toThrow(/::1 is in ::1\/128, Loopback Address/);
     expect(() => assertHostAllowed("127.0.0.1")).toThrow(/SQL_NODE_ALLOW_LOCAL_ADDRESSES/);
+    expect(() => assertHostAllowed("::127.0.0.1")).toThrow(/IPv4-compatible/);
+    expect(() => assertHostAllowed("198.51.100.7")).toThrow(
+      /^config\.credential: the database host is refused: 198\.51\.100\.7 is in 198\.51\.100\.0\/24, TEST-NET-2 \(documentation\)/,
+    );
     expect(() => assertHostAllowed("10.1.2.3")).not.toThrow();
     expect(() => assertHostAllowed("db.internal.example")).not.toThrow();
   });
 
-  it("refuses a name that resolves to a local address when the socket connects", async () => {
-    const socket = guardedSocket();
-    socket.connect(5432, "localhost");
+  it("refuses, when the socket connects, a name that resolves to a refused address", async () => {
+    const stream = guardedSocket(
+      fakeDns({ "db.test": "203.0.113.9", "meta.test": "::ffff:169.254.169.254", "self.test": "::1" }),
+    );
+    for (const [host, pattern] of [
+      ["db.test", /db\.test resolves to 203\.0\.113\.9, which is in 203\.0\.113\.0\/24, TEST-NET-3/],
+      ["meta.test", /embeds 169\.254\.169\.254 .*Link-Local/],
+      ["self.test", /Loopback/],
+      ["198.18.0.1", /Benchmarking/],
+    ] as const) {
+      const error = await connectError(stream(), host);
+      expect(isNodeExecutionError(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: "egress_blocked",
+        retriable: false,
+        message: expect.stringMatching(pattern),
+      });
+    }
+  });
+
+  it("refuses a Unix socket path at the socket as well", async () => {
+    const socket = guardedSocket()();
+    socket.connect("/var/run/postgresql/.s.PGSQL.5432" as unknown as number);
     const [error] = await once(socket, "error");
-    socket.destroy();
-    expect(isNodeExecutionError(error)).toBe(true);
-    expect(error).toMatchObject({ code: "egress_blocked", retriable: false });
+    expect(error).toMatchObject({ code: "egress_blocked", message: expect.stringMatching(/Unix socket/) });
   });
 
   it("surfaces the refusal through pg as the node's own error, without the URL", async () => {
-    const url = "postgres://app:s3cret-pass@localhost:5432/postgres";
+    const url = "postgres://app:s3cret-pass@db.test:5432/postgres";
     const client = new pg.Client({
       connectionString: url,
-      stream: guardedSocket,
+      stream: guardedSocket(fakeDns({ "db.test": "192.0.2.10" })),
       connectionTimeoutMillis: 2000,
     });
     client.on("error", () => undefined);
@@ -58,6 +77,7 @@ describe("sql node egress in production", () => {
     await client.end().catch(() => undefined);
     const mapped = toSqlNodeError(thrown, { secret: url, params: [], timeoutMs: 1000, mode: "read" });
     expect(mapped).toMatchObject({ code: "egress_blocked", retriable: false });
+    expect(mapped.message).toMatch(/TEST-NET-1/);
     expect(mapped.message).not.toContain("s3cret");
   });
 });

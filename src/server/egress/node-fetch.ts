@@ -1,7 +1,10 @@
-import { getEnv, httpNodesMayReachPrivateNetworks } from "@/lib/env";
+import { type Env, getEnv, httpNodesMayReachPrivateNetworks } from "@/lib/env";
 import { guardedFetch } from "./guarded-fetch";
 
-/** The fetch workflow nodes get: guarded against internal destinations unless configured otherwise. */
-export function nodeFetch(): typeof fetch {
-  return httpNodesMayReachPrivateNetworks(getEnv()) ? globalThis.fetch : guardedFetch;
+/**
+ * The fetch workflow nodes get (HTTP nodes, model endpoints from workspace credentials, image URLs):
+ * the egress guard unless configured otherwise.
+ */
+export function nodeFetch(env: Env = getEnv()): typeof fetch {
+  return httpNodesMayReachPrivateNetworks(env) ? globalThis.fetch : guardedFetch;
 }

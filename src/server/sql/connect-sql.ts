@@ -44,7 +44,7 @@ export function createSqlConnection(url: string, timeoutMs: number): pg.Client {
       query_timeout: timeoutMs + READ_TIMEOUT_GRACE_MS,
       application_name: "stepwise-sql-node",
       types,
-      ...(guarded ? { stream: guardedSocket } : {}),
+      ...(guarded ? { stream: guardedSocket() } : {}),
     });
   } catch {
     // pg-connection-string's messages can quote the URL.
