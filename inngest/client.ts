@@ -1,6 +1,7 @@
 import { Inngest } from "inngest";
 import { getEnv, inngestBaseUrl, inngestDevMode } from "../src/lib/env";
 import { logger } from "../src/lib/logger";
+import { LogContextMiddleware } from "./log-context";
 
 const env = getEnv();
 
@@ -17,6 +18,7 @@ export const inngest = new Inngest({
   signingKey: env.INNGEST_SIGNING_KEY,
   signingKeyFallback: env.INNGEST_SIGNING_KEY_FALLBACK,
   logger: logger.child({ component: "inngest" }),
+  middleware: [LogContextMiddleware],
   // Checkpointing runs consecutive steps in one request; hand back to Inngest
   // before the platform's function time limit cuts the request off.
   checkpointing: { maxRuntime: `${env.INNGEST_CHECKPOINT_MAX_RUNTIME_S}s` },

@@ -6,11 +6,16 @@ import { z } from "zod";
  * the payload they started with.
  */
 
-/** Start executing a run row that the API already inserted. The event id is the run id (dedup). */
+/**
+ * Start executing a run row that the API already inserted. The event id is the run id (dedup).
+ * `requestId` names the request that started the run (absent from older events and from runs
+ * started outside a request), so the run's log lines join that request's.
+ */
 export const runRequested = eventType("workflow/run.requested", {
   schema: z.object({
     runId: z.string(),
     workspaceId: z.string(),
+    requestId: z.string().optional(),
   }),
 });
 

@@ -1,6 +1,7 @@
 import { NonRetriableError, RetryAfterError, referenceFunction } from "inngest";
 import { runWorkflow, type StepRunner, subgraph, WorkflowGraphSchema } from "../../src/engine";
 import { getEnv } from "../../src/lib/env";
+import { withRequestContext } from "../../src/lib/request-context";
 import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
@@ -40,6 +41,9 @@ const RETRIES = 10;
  * (one node alone, say) executes only the subgraph of its nodes. Cancelling a run
  * sends `workflow/run.cancel-requested`, which stops this function before its
  * next step (`cancelOn`).
+ *
+ * Log lines carry the run id, the attempt and the id of the request that started
+ * the run (the client's log-context middleware); a node's step adds its node id.
  */
 export const executeRun = inngest.createFunction(
   {
@@ -87,7 +91,12 @@ export const executeRun = inngest.createFunction(
           ? step.waitForEvent(id, { event: wait.event, if: wait.if, timeout: wait.timeoutMs })
           : step.waitForEvent(id, { event: wait.event, match: wait.match, timeout: wait.timeoutMs }),
       // A reference, not `executeRun` itself: the function cannot name its own type inside its handler.
-      invoke: (id, child) => step.invoke(id, { function: executeRunRef, data: child }),
+      // The child run's lines join the request that started its parent.
+      invoke: (id, child) =>
+        step.invoke(id, {
+          function: executeRunRef,
+          data: { ...child, ...(event.data.requestId ? { requestId: event.data.requestId } : {}) },
+        }),
     };
     // Stored graphs were validated on save; parsing again restores types and config defaults.
     const graph = WorkflowGraphSchema.parse(started.graph);
@@ -104,21 +113,22 @@ export const executeRun = inngest.createFunction(
         publish: publishRunEvents,
         asStepError: toInngestError,
       }),
-      runNode: async (node, scope) => {
-        try {
-          return await executeNodeStep(await getDb(), {
-            runId,
-            workspaceId: started.workspaceId,
-            node,
-            scope,
-            attempt,
-            maxAttempts: maxAttempts ?? RETRIES + 1,
-            publish: publishRunEvents,
-          });
-        } catch (error) {
-          throw toInngestError(error);
-        }
-      },
+      runNode: (node, scope) =>
+        withRequestContext({ nodeId: node.id }, async () => {
+          try {
+            return await executeNodeStep(await getDb(), {
+              runId,
+              workspaceId: started.workspaceId,
+              node,
+              scope,
+              attempt,
+              maxAttempts: maxAttempts ?? RETRIES + 1,
+              publish: publishRunEvents,
+            });
+          } catch (error) {
+            throw toInngestError(error);
+          }
+        }),
     });
 
     await step.run("finish", async () => {

@@ -21,11 +21,16 @@ type Routes = {
   closeDb: typeof import("@/server/db/client").closeDb;
 };
 let routes: Routes;
+/** Every line the app logs here (captured, so the level can be info without printing). */
+const lines: Array<Record<string, unknown>> = [];
+let stopCapture: (() => void) | undefined;
 
 beforeAll(async () => {
   process.env.DATABASE_URL = DEAD_DATABASE;
   process.env.DATABASE_CONNECT_TIMEOUT_MS = "1000";
-  process.env.LOG_LEVEL = "silent";
+  process.env.LOG_LEVEL = "info";
+  const { captureLogLines } = await import("@/lib/logger");
+  stopCapture = captureLogLines((line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   routes = {
     workflows: await import("@/app/api/workflows/route"),
     v1Workflows: await import("@/app/api/v1/workflows/route"),
@@ -37,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  stopCapture?.();
   await routes?.closeDb();
 });
 
@@ -82,13 +88,13 @@ describe("a database outage answers 503 on every route", () => {
   });
 
   it("readiness names the database as failed, with Retry-After, and liveness stays ok", async () => {
-    const response = await routes.ready.GET();
+    const response = await routes.ready.GET(new Request("http://localhost/api/health/ready"));
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
     const body = await response.json();
     expect(body).toMatchObject({ status: "not_ready", checks: { database: "failed" } });
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|postgres|secret|ECONNREFUSED/i);
-    const live = await routes.health.GET();
+    const live = await routes.health.GET(new Request("http://localhost/api/health"));
     expect(live.status).toBe(200);
     expect(Object.keys(await live.json()).sort()).toEqual(["status", "timestamp"]);
   });
@@ -117,5 +123,24 @@ describe("what an outage writes to the log", () => {
       warn.mockRestore();
       error.mockRestore();
     }
+  });
+
+  it("an API-key lookup logs neither the key nor its prefix; its lines share the request id", async () => {
+    const key = `sk_${"b".repeat(43)}`;
+    const from = lines.length;
+    const response = await routes.v1Workflows.GET(
+      new Request("http://localhost/api/v1/workflows?cursor=query-secret", {
+        headers: { authorization: `Bearer ${key}`, "x-request-id": "req-outage-1" },
+      }),
+    );
+    expect(response.status).toBe(503);
+    const logged = lines.slice(from);
+    const { DATABASE_UNAVAILABLE_MESSAGE } = await import("@/server/http/error-response");
+    expect(logged.map((line) => line.msg)).toEqual([DATABASE_UNAVAILABLE_MESSAGE, "request"]);
+    for (const line of logged) expect(line.requestId).toBe("req-outage-1");
+    expect(logged[1]).toMatchObject({ route: "/api/v1/workflows", status: 503, caller: "anonymous" });
+    const text = JSON.stringify(logged);
+    expect(text).not.toContain("sk_bbb");
+    expect(text).not.toMatch(/query-secret|Failed query|params|secret-password/);
   });
 });

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import { type Database, getDb } from "../db/client";
+import { serveWithAccessLog } from "./access-log";
 import { errorResponse, json } from "./error-response";
 
 /**
@@ -11,19 +11,20 @@ import { errorResponse, json } from "./error-response";
  * without one; `npm run dev`/`npm start` make one up and call the routes themselves).
  */
 export function cronRoute(handler: (ctx: { db: Database; requestId: string }) => Promise<unknown>) {
-  return async (request: Request): Promise<Response> => {
-    const requestId = newId("request");
-    try {
-      if (!isCronCaller(request.headers.get("authorization"), getEnv().CRON_SECRET)) {
-        throw new AppError("unauthorized", "Cron routes need Authorization: Bearer <CRON_SECRET>");
+  return (request: Request): Promise<Response> =>
+    serveWithAccessLog(request, undefined, async ({ requestId, identify }) => {
+      try {
+        if (!isCronCaller(request.headers.get("authorization"), getEnv().CRON_SECRET)) {
+          throw new AppError("unauthorized", "Cron routes need Authorization: Bearer <CRON_SECRET>");
+        }
+        identify("cron");
+        return json(await handler({ db: await getDb(), requestId }), 200, requestId);
+      } catch (error) {
+        const response = errorResponse(error, requestId);
+        if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise-cron"');
+        return response;
       }
-      return json(await handler({ db: await getDb(), requestId }), 200, requestId);
-    } catch (error) {
-      const response = errorResponse(error, requestId);
-      if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise-cron"');
-      return response;
-    }
-  };
+    });
 }
 
 function isCronCaller(header: string | null, secret: string | undefined): boolean {

@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import type { Caller } from "../auth/caller";
 import { resolveApiKeyCaller } from "../auth/resolve-api-key-caller";
 import { resolveSessionCaller } from "../auth/resolve-session-caller";
 import { type Database, getDb } from "../db/client";
 import type { ApiKeyScope } from "../db/schema";
+import { serveWithAccessLog } from "./access-log";
 import { errorResponse, json } from "./error-response";
 import { parseWith, queryObject, readJsonBody } from "./parse-request";
 
@@ -35,19 +35,14 @@ export type RouteContext<P, Q, B> = {
   request: Request;
 };
 
-/** A caller's own request id is kept for tracing when it is a sane token; anything else is replaced. */
-function requestIdOf(request: Request): string {
-  const given = request.headers.get("x-request-id");
-  return given && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : newId("request");
-}
-
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 type Handler<P, Q, B, R = undefined> = (ctx: RouteContext<P, Q, B>) => Promise<Returns<R>>;
 
 /**
- * The core every route goes through: request id, caller (first, so an
- * unauthenticated caller learns nothing about input rules), parsing and
- * validation, error mapping. Handlers return data (sent as JSON) or a Response.
+ * The core every route goes through: request id and access line (see
+ * access-log.ts), caller (first, so an unauthenticated caller learns nothing
+ * about input rules), parsing and validation, error mapping. Handlers return
+ * data (sent as JSON) or a Response.
  */
 function createRoute<
   P extends AnySchema | undefined,
@@ -60,31 +55,28 @@ function createRoute<
   handler: Handler<P, Q, B, R>,
   decorateError?: (response: Response) => void,
 ) {
-  return async (request: Request, context?: NextRouteContext): Promise<Response> => {
-    const requestId = requestIdOf(request);
-    try {
-      const caller = await authenticate(request);
-      const rawParams = context ? await context.params : {};
-      const params = (spec.params ? parseWith(spec.params, rawParams, "params") : undefined) as Infer<P>;
-      const query = (
-        spec.query ? parseWith(spec.query, queryObject(request.url), "query") : undefined
-      ) as Infer<Q>;
-      const body = (
-        spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined
-      ) as Infer<B>;
-      const db = await getDb();
-      const result = await handler({ params, query, body, caller, db, requestId, request });
-      if (result instanceof Response) {
-        result.headers.set("x-request-id", requestId);
-        return result;
+  return (request: Request, context?: NextRouteContext): Promise<Response> =>
+    serveWithAccessLog(request, context, async ({ requestId, identify }) => {
+      try {
+        const caller = await authenticate(request);
+        identify(caller.via === "api_key" ? "api_key" : "session");
+        const rawParams = context ? await context.params : {};
+        const params = (spec.params ? parseWith(spec.params, rawParams, "params") : undefined) as Infer<P>;
+        const query = (
+          spec.query ? parseWith(spec.query, queryObject(request.url), "query") : undefined
+        ) as Infer<Q>;
+        const body = (
+          spec.body ? parseWith(spec.body, await readJsonBody(request), "body") : undefined
+        ) as Infer<B>;
+        const db = await getDb();
+        const result = await handler({ params, query, body, caller, db, requestId, request });
+        return result instanceof Response ? result : json(result, spec.status ?? 200, requestId);
+      } catch (error) {
+        const response = errorResponse(error, requestId);
+        decorateError?.(response);
+        return response;
       }
-      return json(result, spec.status ?? 200, requestId);
-    } catch (error) {
-      const response = errorResponse(error, requestId);
-      decorateError?.(response);
-      return response;
-    }
-  };
+    });
 }
 
 /**

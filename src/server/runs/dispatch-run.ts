@@ -3,6 +3,7 @@ import { DeadlineExceededError, withDeadline } from "@/lib/deadline";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { requestContext } from "@/lib/request-context";
 import { inngest } from "../../../inngest/client";
 import { runRequested } from "../../../inngest/events";
 import type { Database } from "../db/client";
@@ -33,8 +34,13 @@ export async function dispatchRun(
   } = {},
 ): Promise<DispatchResult> {
   const env = getEnv();
+  // The request being served (a start, a rerun, the reconciler's cron call), so the run's lines join it.
+  const requestId = requestContext()?.requestId;
   const sending = inngest.send(
-    runRequested.create({ runId: run.id, workspaceId: run.workspaceId }, { id: options.eventId ?? run.id }),
+    runRequested.create(
+      { runId: run.id, workspaceId: run.workspaceId, ...(requestId ? { requestId } : {}) },
+      { id: options.eventId ?? run.id },
+    ),
   );
   try {
     const { ids } = await withDeadline(

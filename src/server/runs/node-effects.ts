@@ -1,4 +1,5 @@
 import type { NodeEffects } from "@/engine";
+import { withRequestContext } from "@/lib/request-context";
 import { recordApprovalOutcome } from "../approvals/record-approval-outcome";
 import { requestApproval } from "../approvals/request-approval";
 import { getDb } from "../db/client";
@@ -21,21 +22,25 @@ export function createNodeEffects(ctx: {
 }): NodeEffects {
   const { runId, workspaceId, attempt, publish } = ctx;
   const ref = (nodeId: string) => ({ runId, workspaceId, nodeId, attempt, publish });
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw ctx.asStepError(error);
-    }
-  };
+  // Lines logged meanwhile name the node (the run's own ids come from the step's context).
+  const guarded = <T>(nodeId: string, work: () => Promise<T>): Promise<T> =>
+    withRequestContext({ nodeId }, async () => {
+      try {
+        return await work();
+      } catch (error) {
+        throw ctx.asStepError(error);
+      }
+    });
   return {
     requestApproval: (node, scope) =>
-      guarded(async () => requestApproval(await getDb(), { ...ref(node.id), node, scope })),
-    recordApproval: (node) => guarded(async () => recordApprovalOutcome(await getDb(), ref(node.id))),
-    startDelay: (node) => guarded(async () => publish(await startDelayStep(await getDb(), ref(node.id)))),
+      guarded(node.id, async () => requestApproval(await getDb(), { ...ref(node.id), node, scope })),
+    recordApproval: (node) =>
+      guarded(node.id, async () => recordApprovalOutcome(await getDb(), ref(node.id))),
+    startDelay: (node) =>
+      guarded(node.id, async () => publish(await startDelayStep(await getDb(), ref(node.id)))),
     startChildRun: (node, scope) =>
-      guarded(async () => startSubrun(await getDb(), { ...ref(node.id), node, scope })),
+      guarded(node.id, async () => startSubrun(await getDb(), { ...ref(node.id), node, scope })),
     recordChildRun: (node, child, result) =>
-      guarded(async () => recordSubrunOutcome(await getDb(), { ...ref(node.id), child, result })),
+      guarded(node.id, async () => recordSubrunOutcome(await getDb(), { ...ref(node.id), child, result })),
   };
 }

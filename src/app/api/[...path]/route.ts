@@ -1,12 +1,10 @@
 // * /api/<anything else> – a JSON 404 in the shared error shape instead of Next's HTML page
 import { AppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
-import { errorResponse } from "@/server/http/error-response";
+import { withAccessLog } from "@/server/http/access-log";
 
-function notFound(request: Request): Response {
-  const path = new URL(request.url).pathname;
-  return errorResponse(new AppError("not_found", `No API route at ${path}`), newId("request"));
-}
+const notFound = withAccessLog(async (request: Request): Promise<Response> => {
+  throw new AppError("not_found", `No API route at ${new URL(request.url).pathname}`);
+});
 
 export const GET = notFound;
 export const POST = notFound;

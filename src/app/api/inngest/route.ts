@@ -1,6 +1,7 @@
 // GET|POST|PUT /api/inngest – the Inngest serve endpoint (sync, introspection, step execution)
 import { serve } from "inngest/next";
 import { getEnv } from "@/lib/env";
+import { withAccessLog } from "@/server/http/access-log";
 import { inngest } from "../../../../inngest/client";
 import { functions } from "../../../../inngest/functions";
 
@@ -8,8 +9,13 @@ import { functions } from "../../../../inngest/functions";
 export const maxDuration = 300;
 export const dynamic = "force-dynamic";
 
-export const { GET, POST, PUT } = serve({
+const handlers = serve({
   client: inngest,
   functions,
   serveOrigin: getEnv().INNGEST_SERVE_ORIGIN,
 });
+
+// An access line per call, like every route's (the path only: Inngest's query names functions and steps).
+export const GET = withAccessLog(handlers.GET);
+export const POST = withAccessLog(handlers.POST);
+export const PUT = withAccessLog(handlers.PUT);
