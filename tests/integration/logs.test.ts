@@ -346,7 +346,8 @@ describe("what the app logs", () => {
         ],
         edges: [],
       });
-      expect((await post(`/api/workflows/${asking}/runs`, { input: {} })).status).toBe(202);
+      const askingRun = await post(`/api/workflows/${asking}/runs`, { input: {} });
+      expect(askingRun.status).toBe(202);
 
       // A body that fails validation, and one that is not JSON.
       expect(
@@ -370,6 +371,7 @@ describe("what the app logs", () => {
       }
 
       // A SQL node whose statement fails on its parameter, through a credential with a password.
+      let queryingRun: Awaited<ReturnType<typeof post>> | undefined;
       if (postgresAvailability().available) {
         const adminUrl = new URL(inject("postgresAdminUrl"));
         const admin = new pg.Client({ connectionString: adminUrl.toString() });
@@ -394,21 +396,20 @@ describe("what the app logs", () => {
           nodes: [{ ...base, data: { ...base.data, settings: { retries: 0 } } }],
           edges: [],
         });
-        expect((await post(`/api/workflows/${querying}/runs`, { input: { value: S.sqlParam } })).status).toBe(
-          202,
-        );
+        queryingRun = await post(`/api/workflows/${querying}/runs`, { input: { value: S.sqlParam } });
+        expect(queryingRun.status).toBe(202);
       }
 
       await stack().engine.drain();
-      const runs = await Promise.all(
-        [run, v1Run].map(
-          async (started) =>
-            (await api<{ status: string }>("GET", `/api/runs/${(started.body as { runId: string }).runId}`))
-              .body,
-        ),
-      );
-      // The storing runs failed as intended (their output could not be stored), so the error paths ran.
-      expect(runs.map((r) => r.status)).toEqual(["failed", "failed"]);
+      type RunBody = { status: string; error: { code?: string } | null };
+      const runOf = async (started: { body: unknown }) =>
+        (await api<RunBody>("GET", `/api/runs/${(started.body as { runId: string }).runId}`)).body;
+      // The paths that log ran: the storing runs failed (their output could not be stored), the model
+      // was called with the credential, the statement reached PostgreSQL and failed there.
+      expect((await runOf(run)).status).toBe("failed");
+      expect((await runOf(v1Run)).status).toBe("failed");
+      expect((await runOf(askingRun)).status).toBe("succeeded");
+      if (queryingRun) expect((await runOf(queryingRun)).error).toMatchObject({ code: "sql_error" });
 
       const logged = lines.slice(from);
       expect(logged.length).toBeGreaterThan(20);
