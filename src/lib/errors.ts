@@ -38,16 +38,19 @@ export type ErrorIssue = {
 
 export class AppError extends Error {
   readonly status: number;
+  /** Extra headers of the error answer, e.g. a 429's Retry-After and RateLimit-*. */
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorIssue[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = "AppError";
     this.status = ERROR_STATUS[code];
+    this.headers = options?.headers;
   }
 }
 

@@ -32,6 +32,13 @@ const PINNED_EMPTY = [
   "UPSTASH_REDIS_REST_TOKEN",
 ] as const;
 
+const RAISED_RATE_LIMITS = [
+  "RATE_LIMIT_API_KEY",
+  "RATE_LIMIT_SESSION",
+  "RATE_LIMIT_AUTH_FAILURE",
+  "RATE_LIMIT_WEBHOOK",
+] as const;
+
 export function isolatedEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: Record<string, string> = {};
   for (const key of INHERITED) {
@@ -41,5 +48,7 @@ export function isolatedEnv(overrides: Record<string, string>): NodeJS.ProcessEn
   for (const key of PINNED_EMPTY) env[key] = "";
   env.PGLITE_DIR = path.join(os.tmpdir(), `stepwise-e2e-unused-pglite-${process.pid}`);
   // Vitest runs with NODE_ENV=test; `next` would keep it instead of production.
+  // Suites send hundreds of requests a minute from one address; a test of the limits overrides these.
+  for (const name of RAISED_RATE_LIMITS) env[name] = "100000/1m";
   return { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...overrides };
 }

@@ -21,6 +21,14 @@ export type Stack = {
   ) => Promise<{ status: number; body: T; headers: Headers }>;
 };
 
+/** The rate-limit classes raised for test suites (see docs/PRODUCTION_READINESS.md for the real defaults). */
+export const TEST_RATE_LIMITS = [
+  "RATE_LIMIT_API_KEY",
+  "RATE_LIMIT_SESSION",
+  "RATE_LIMIT_AUTH_FAILURE",
+  "RATE_LIMIT_WEBHOOK",
+] as const;
+
 export type StackOptions = { driver: TestDriver; mode?: "classic" | "checkpoint" };
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -34,6 +42,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   process.env.DATABASE_URL = database.url;
   process.env.INNGEST_DEV = engine.url;
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
+  // Suites send hundreds of requests a minute as one user; a file that tests the limits sets its own.
+  for (const name of TEST_RATE_LIMITS) process.env[name] ??= "100000/1m";
   const app = await startAppServer();
   // The app's public origin is where this server listens (read lazily, on the first request).
   process.env.APP_URL = app.url;

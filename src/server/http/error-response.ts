@@ -65,7 +65,10 @@ export function errorResponse(error: unknown, requestId: string): Response {
       { error: { code: error.code, message, requestId, issues: error.issues } },
       error.status,
       requestId,
-      error.status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : undefined,
+      {
+        ...(error.status === 503 ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {}),
+        ...error.headers,
+      },
     );
   }
   if (error instanceof ZodError) {

@@ -5,7 +5,11 @@ import { resolveApiKeyCaller } from "../auth/resolve-api-key-caller";
 import { resolveSessionCaller } from "../auth/resolve-session-caller";
 import { type Database, getDb } from "../db/client";
 import type { ApiKeyScope } from "../db/schema";
+import { rateLimitHeaders } from "../rate-limit/enforce-rate-limit";
+import { countAuthFailure, limitCaller, refuseBlockedIp } from "../rate-limit/limit-callers";
+import type { RateLimitVerdict } from "../rate-limit/rate-limit-store";
 import { serveWithAccessLog } from "./access-log";
+import { clientIp } from "./client-ip";
 import { errorResponse, json } from "./error-response";
 import { parseWith, queryObject, readJsonBody } from "./parse-request";
 
@@ -57,9 +61,16 @@ function createRoute<
 ) {
   return (request: Request, context?: NextRouteContext): Promise<Response> =>
     serveWithAccessLog(request, context, async ({ requestId, identify }) => {
+      let limit: RateLimitVerdict | undefined;
       try {
-        const caller = await authenticate(request);
+        const ip = clientIp(request);
+        refuseBlockedIp(ip);
+        const caller = await authenticate(request).catch(async (error: unknown) => {
+          await countAuthFailure(error, ip);
+          throw error;
+        });
         identify(caller.via === "api_key" ? "api_key" : "session");
+        limit = await limitCaller(caller);
         const rawParams = context ? await context.params : {};
         const params = (spec.params ? parseWith(spec.params, rawParams, "params") : undefined) as Infer<P>;
         const query = (
@@ -70,7 +81,9 @@ function createRoute<
         ) as Infer<B>;
         const db = await getDb();
         const result = await handler({ params, query, body, caller, db, requestId, request });
-        return result instanceof Response ? result : json(result, spec.status ?? 200, requestId);
+        const response = result instanceof Response ? result : json(result, spec.status ?? 200, requestId);
+        if (limit) setHeaders(response, rateLimitHeaders(limit));
+        return response;
       } catch (error) {
         const response = errorResponse(error, requestId);
         decorateError?.(response);
@@ -116,4 +129,13 @@ export function apiKeyRoute<
       if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise"');
     },
   );
+}
+
+/** Headers on a handler's own Response; one with immutable headers (a fetched one) is left as it is. */
+function setHeaders(response: Response, headers: Record<string, string>): void {
+  try {
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  } catch {
+    // Immutable headers: the answer stands without them.
+  }
 }

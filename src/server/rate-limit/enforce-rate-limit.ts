@@ -7,7 +7,9 @@ import { type RateLimitStore, RateLimitStoreUnavailable, type RateLimitVerdict }
 /** A 429 that carries its verdict, so the answer can say when to come back. */
 export class RateLimitExceeded extends AppError {
   constructor(readonly verdict: RateLimitVerdict) {
-    super("rate_limited", "Too many requests; try again after the time in Retry-After");
+    super("rate_limited", "Too many requests; try again after the time in Retry-After", undefined, {
+      headers: rateLimitHeaders(verdict),
+    });
   }
 }
 
