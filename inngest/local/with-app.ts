@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createLocalEngine, type LocalEngine } from "./index";
 import { startCronTimer } from "./launcher-crons";
+import { loadOrCreateSigningKey } from "./signing-key-file";
 
 /**
  * Starts the local Inngest engine, then `next dev` or `next start` pointed at it,
@@ -18,6 +19,12 @@ import { startCronTimer } from "./launcher-crons";
  * signal on, waits (bounded) for Next to close its database, and only then closes
  * the engine. It also plays Vercel Cron: it calls the reconciler and retention
  * routes on a timer, so the embedded default repairs stuck runs by itself.
+ *
+ * The engine and the app share a signing key, as Inngest Cloud and an app do:
+ * the engine signs every call and the app (in cloud mode) verifies it, so nobody
+ * else can drive the app's functions through /api/inngest. The key is
+ * INNGEST_SIGNING_KEY when set, else `<data dir>/signing-key`, made on first
+ * start. INNGEST_DEV=1 is the explicit opt-out: the old unsigned dev mode.
  */
 
 const command = process.argv[2] === "start" ? "start" : "dev";
@@ -29,6 +36,8 @@ const engineDataDir = path.resolve(process.env.LOCAL_ENGINE_DATA_DIR ?? path.joi
 const external =
   process.env.INNGEST_BASE_URL ??
   (/^https?:\/\//.test(process.env.INNGEST_DEV ?? "") ? process.env.INNGEST_DEV : undefined);
+/** INNGEST_DEV=1 (not a URL): the bundled engine with unsigned calls, as before signing existed. */
+const unsigned = ["1", "true"].includes(process.env.INNGEST_DEV ?? "");
 /** How long Next gets to finish requests and close the database after a signal. */
 const STOP_TIMEOUT_MS = Number(process.env.STEPWISE_STOP_TIMEOUT_MS ?? 15_000);
 
@@ -51,14 +60,30 @@ async function main(): Promise<void> {
   if (external) {
     console.log(`[stepwise] using the Inngest server at ${external}; the bundled local engine stays off`);
   } else {
+    const signingKey = unsigned ? undefined : process.env.INNGEST_SIGNING_KEY || signingKeyFromDataDir();
     engine = await createLocalEngine({
       port: enginePort,
       clock: "real",
       dataDir: engineDataDir,
       appUrls: [`${appUrl}/api/inngest`],
+      signingKey,
     });
-    env.INNGEST_DEV = engine.url;
-    console.log(`[stepwise] local Inngest engine on ${engine.url} (state in ${engineDataDir})`);
+    if (signingKey) {
+      // Cloud mode against the local engine: the SDK verifies every call and sync with the key.
+      env.INNGEST_DEV = "0";
+      env.INNGEST_BASE_URL = engine.url;
+      env.INNGEST_SIGNING_KEY = signingKey;
+      // Cloud mode needs an event key to send; the local engine accepts any.
+      env.INNGEST_EVENT_KEY = process.env.INNGEST_EVENT_KEY || "local";
+      // The engine syncs in band, signed. Unsigned, a PUT would make the app register itself
+      // with the engine at whatever Host header it carried (the SDK's out-of-band sync).
+      env.INNGEST_ENABLE_UNAUTHED_SYNC = process.env.INNGEST_ENABLE_UNAUTHED_SYNC || "false";
+    } else {
+      env.INNGEST_DEV = engine.url;
+      console.warn("[stepwise] INNGEST_DEV=1: /api/inngest accepts unsigned calls; keep it off any network");
+    }
+    const calls = signingKey ? "calls signed" : "calls unsigned";
+    console.log(`[stepwise] local Inngest engine on ${engine.url} (state in ${engineDataDir}; ${calls})`);
   }
   if (command === "start") {
     // `next start` always runs with NODE_ENV=production; this flag lets a local build
@@ -100,6 +125,13 @@ async function main(): Promise<void> {
     });
   }
   child.on("exit", (code, signal) => void shutdown(code ?? (signal ? 1 : 0)));
+}
+
+/** `<data dir>/signing-key`, made on first start; says so once, without printing the key. */
+function signingKeyFromDataDir(): string {
+  const { key, file, created } = loadOrCreateSigningKey(engineDataDir);
+  if (created) console.log(`[stepwise] made a signing key for the engine and the app: ${file}`);
+  return key;
 }
 
 main().catch((error: unknown) => {
