@@ -166,6 +166,9 @@ describe("npm start: /api/inngest verifies the local engine's signature", () => 
     expect(done.get(run.runId)?.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(sink.hits("/ok/before-first")).toBe(1);
     expect(sink.hits("/ok/after-first")).toBe(1);
+    // Readiness's authenticated read of the engine's API works with the key too.
+    const ready = await app.api("GET", "/api/health/ready");
+    expect(ready.status, ready.text).toBe(200);
   }, 90_000);
 
   it("refuses unsigned, badly signed, foreign-key and expired calls, and executes nothing", async () => {
