@@ -17,6 +17,9 @@ export async function registerNode(): Promise<void> {
     console.error(`Stepwise refuses to start. ${error.message}`);
     process.exit(1);
   }
+  // Before anything that could start a span: the one tracer provider, or none (OTEL_TRACES_EXPORTER).
+  const { registerTelemetry } = await import("./server/telemetry/register-telemetry");
+  registerTelemetry();
   const { logger } = await import("./lib/logger");
   const { closeDatabaseOnShutdown } = await import("./server/db/close-on-shutdown");
   closeDatabaseOnShutdown({

@@ -209,6 +209,39 @@ const EnvSchema = z
     /** The one shared poller per run while realtime is unavailable: at least a second apart. */
     RUN_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(1000),
 
+    /**
+     * Traces (OpenTelemetry's standard names). OTEL_TRACES_EXPORTER: `otlp` sends to the
+     * OTLP/HTTP endpoint, `console` prints spans, `none` registers no tracer at all. Unset: `otlp`
+     * when an endpoint is set, otherwise `none` (never a silent export to localhost:4318).
+     */
+    OTEL_TRACES_EXPORTER: z.enum(["none", "otlp", "console"]).optional(),
+    /** The collector's base URL; traces go to `<endpoint>/v1/traces`. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** The full traces URL, when it is not `<endpoint>/v1/traces`. */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).default("http/protobuf"),
+    /** `key=value,key=value` sent with every export (a vendor's API key, say); values may be %-encoded. */
+    OTEL_EXPORTER_OTLP_HEADERS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const headers: Record<string, string> = {};
+        for (const pair of (value ?? "").split(",").filter((p) => p.trim())) {
+          const at = pair.indexOf("=");
+          try {
+            if (at <= 0) throw new Error("no =");
+            headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(
+              pair.slice(at + 1).trim(),
+            );
+          } catch {
+            // The value is a secret: the message names the problem, not the text.
+            ctx.addIssue({ code: "custom", message: "must be key=value pairs separated by commas" });
+          }
+        }
+        return headers;
+      }),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default("stepwise"),
+
     RUN_INPUT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -375,4 +408,10 @@ export function inngestBaseUrl(env: Env): string | undefined {
   if (env.INNGEST_BASE_URL) return env.INNGEST_BASE_URL;
   if (env.INNGEST_DEV && /^https?:\/\//.test(env.INNGEST_DEV)) return env.INNGEST_DEV;
   return inngestDevMode(env) ? "http://127.0.0.1:8288" : undefined;
+}
+
+/** Where spans go (see OTEL_TRACES_EXPORTER): an endpoint alone means OTLP, nothing means none. */
+export function tracesExporter(env: Env): "none" | "otlp" | "console" {
+  if (env.OTEL_TRACES_EXPORTER) return env.OTEL_TRACES_EXPORTER;
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT ? "otlp" : "none";
 }

@@ -8,6 +8,7 @@ import { DATABASE_SHUT_DOWN } from "./database-unavailable";
 import { chooseDriver, type DriverChoice, migrationsFolder } from "./drivers";
 import { lockDataDir } from "./pglite-lock";
 import { queryLogger } from "./query-observer";
+import { tracePgliteQueries, tracePoolQueries } from "./query-spans";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -64,6 +65,7 @@ async function connect(choice: DriverChoice, options: PoolOptions): Promise<Conn
       const { drizzle } = await import("drizzle-orm/node-postgres");
       const pool = new Pool(poolConfig(choice.url, options));
       survivePoolErrors(pool);
+      tracePoolQueries(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "pg", close: () => pool.end() };
     }
@@ -75,6 +77,7 @@ async function connect(choice: DriverChoice, options: PoolOptions): Promise<Conn
       neonConfig.webSocketConstructor = WebSocket;
       const pool = new Pool(poolConfig(choice.url, options));
       survivePoolErrors(pool);
+      tracePoolQueries(pool);
       const db = drizzle({ client: pool, schema, logger: queryLogger });
       return { db: db as unknown as Database, driver: "neon", close: () => pool.end() };
     }
@@ -92,6 +95,7 @@ async function connectPglite(dataDir: string | "memory"): Promise<Connection> {
   try {
     if (dataDir !== "memory") mkdirSync(dataDir, { recursive: true });
     client = new PGlite(dataDir === "memory" ? undefined : dataDir);
+    tracePgliteQueries(client);
     const db = drizzle({ client, schema, logger: queryLogger });
     // The embedded database migrates itself on first use: no set-up step for a new clone.
     await migrate(db, { migrationsFolder: migrationsFolder() });

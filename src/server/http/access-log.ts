@@ -1,6 +1,7 @@
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { withRequestContext } from "@/lib/request-context";
+import { recordRouteError, traceRequest } from "../telemetry/route-span";
 import { errorResponse } from "./error-response";
 
 /** Who made a request, as far as the route recognised them (never which key or token). */
@@ -33,6 +34,15 @@ export async function serveWithAccessLog(
   context: NextRouteContext | undefined,
   serve: (served: ServedRequest) => Promise<Response>,
 ): Promise<Response> {
+  const route = routeOf(request, context ? await context.params.catch(() => undefined) : undefined);
+  return traceRequest(request, route, () => serveAndLog(request, context, serve));
+}
+
+async function serveAndLog(
+  request: Request,
+  context: NextRouteContext | undefined,
+  serve: (served: ServedRequest) => Promise<Response>,
+): Promise<Response> {
   const requestId = requestIdOf(request);
   const started = performance.now();
   let caller: CallerKind = "anonymous";
@@ -43,6 +53,7 @@ export async function serveWithAccessLog(
     } catch (error) {
       // The wrappers map their own errors; this is for the handlers that have none.
       response = errorResponse(error, requestId);
+      recordRouteError(error, response.status);
     }
     response = withHeader(response, "x-request-id", requestId);
     logger.info(

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { type Database, getDb } from "../db/client";
+import { recordRouteError } from "../telemetry/route-span";
 import { serveWithAccessLog } from "./access-log";
 import { errorResponse, json } from "./error-response";
 
@@ -21,6 +22,7 @@ export function cronRoute(handler: (ctx: { db: Database; requestId: string }) =>
         return json(await handler({ db: await getDb(), requestId }), 200, requestId);
       } catch (error) {
         const response = errorResponse(error, requestId);
+        recordRouteError(error, response.status);
         if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise-cron"');
         return response;
       }

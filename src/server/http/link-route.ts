@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type Database, getDb } from "../db/client";
+import { recordRouteError } from "../telemetry/route-span";
 import { serveWithAccessLog } from "./access-log";
 import { errorResponse, json } from "./error-response";
 import { parseWith, readJsonBody } from "./parse-request";
@@ -35,7 +36,9 @@ export function linkRoute<P extends z.ZodType, B extends z.ZodType | undefined =
         const result = await handler({ params, body, db: await getDb() });
         return json(result, 200, requestId);
       } catch (error) {
-        return errorResponse(error, requestId);
+        const response = errorResponse(error, requestId);
+        recordRouteError(error, response.status);
+        return response;
       }
     });
 }

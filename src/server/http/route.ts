@@ -8,6 +8,7 @@ import type { ApiKeyScope } from "../db/schema";
 import { rateLimitHeaders } from "../rate-limit/enforce-rate-limit";
 import { countAuthFailure, limitCaller, refuseBlockedIp } from "../rate-limit/limit-callers";
 import type { RateLimitVerdict } from "../rate-limit/rate-limit-store";
+import { recordRouteError } from "../telemetry/route-span";
 import { serveWithAccessLog } from "./access-log";
 import { clientIp } from "./client-ip";
 import { errorResponse, json } from "./error-response";
@@ -86,6 +87,7 @@ function createRoute<
         return response;
       } catch (error) {
         const response = errorResponse(error, requestId);
+        recordRouteError(error, response.status);
         decorateError?.(response);
         return response;
       }

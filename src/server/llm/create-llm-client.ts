@@ -15,6 +15,7 @@ import {
 } from "@/engine";
 import type { DatabaseOrTransaction } from "../db/client";
 import { nodeFetch } from "../egress/node-fetch";
+import { traceModelCall } from "../telemetry/node-span";
 import { classifyLlmError } from "./classify-llm-error";
 import { imageDownloader } from "./download-image";
 import { languageModel } from "./language-model";
@@ -44,12 +45,14 @@ export function createLlmClient(
       const fetchImpl = args.fetch ?? (request.credential === undefined ? globalThis.fetch : nodeFetch());
       const signal = AbortSignal.timeout(request.timeoutMs);
       try {
-        return await generate(request, {
-          model: languageModel(request.provider, request.model, access, fetchImpl),
-          signal,
-          // Image URLs come from templates, whatever the endpoint: always through the guard.
-          download: imageDownloader(args.fetch ?? nodeFetch(), signal),
-        });
+        return await traceModelCall(request, () =>
+          generate(request, {
+            model: languageModel(request.provider, request.model, access, fetchImpl),
+            signal,
+            // Image URLs come from templates, whatever the endpoint: always through the guard.
+            download: imageDownloader(args.fetch ?? nodeFetch(), signal),
+          }),
+        );
       } catch (thrown) {
         throw classifyLlmError(thrown, {
           target: `${request.provider} model "${request.model}"`,

@@ -15,6 +15,7 @@ import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
 import { createLlmClient } from "../llm/create-llm-client";
 import { createSqlClient } from "../sql/create-sql-client";
+import { type NodeSpan, traceNodeExecution } from "../telemetry/node-span";
 import type { NewRunEvent } from "./append-run-events";
 import { resolveOutputRefs, storeOutput } from "./output-refs";
 import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
@@ -41,7 +42,13 @@ export class NodeStepError extends Error {
  * record its output (or the failure of this attempt) and publish what was
  * recorded. Runs inside `step.run`, so a success is memoized and never repeats.
  */
-export async function executeNodeStep(
+export function executeNodeStep(db: Database, args: NodeStepArgs): Promise<unknown> {
+  return traceNodeExecution(args, (span) => runNodeStep(db, args, span));
+}
+
+type NodeStepArgs = Parameters<typeof runNodeStep>[1];
+
+async function runNodeStep(
   db: Database,
   args: {
     runId: string;
@@ -52,6 +59,7 @@ export async function executeNodeStep(
     maxAttempts: number;
     publish: PublishRunEvents;
   },
+  span: NodeSpan,
 ): Promise<unknown> {
   const { runId, workspaceId, node, attempt } = args;
   const settings = node.data.settings ?? {};
@@ -66,7 +74,10 @@ export async function executeNodeStep(
       "run_over",
     );
   }
-  if (start.state === "already_succeeded") return start.output;
+  if (start.state === "already_succeeded") {
+    span.outcome("already_succeeded");
+    return start.output;
+  }
   await args.publish(start.events);
 
   const logs: NewRunEvent[] = [];
@@ -94,6 +105,7 @@ export async function executeNodeStep(
             sql: createSqlClient(db, { workspaceId }),
             reportUsage: (reported) => {
               usage = reported;
+              span.usage(reported);
             },
             log: (entry) => {
               logs.push({ type: "log", nodeId: node.id, data: { ...entry } });
