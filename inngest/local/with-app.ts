@@ -75,9 +75,6 @@ async function main(): Promise<void> {
       env.INNGEST_SIGNING_KEY = signingKey;
       // Cloud mode needs an event key to send; the local engine accepts any.
       env.INNGEST_EVENT_KEY = process.env.INNGEST_EVENT_KEY || "local";
-      // The engine syncs in band, signed. Unsigned, a PUT would make the app register itself
-      // with the engine at whatever Host header it carried (the SDK's out-of-band sync).
-      env.INNGEST_ENABLE_UNAUTHED_SYNC = process.env.INNGEST_ENABLE_UNAUTHED_SYNC || "false";
     } else {
       env.INNGEST_DEV = engine.url;
       console.warn("[stepwise] INNGEST_DEV=1: /api/inngest accepts unsigned calls; keep it off any network");

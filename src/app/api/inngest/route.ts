@@ -13,6 +13,9 @@ const handlers = serve({
   client: inngest,
   functions,
   serveOrigin: getEnv().INNGEST_SERVE_ORIGIN,
+  // Inngest's own syncs are signed. An unsigned PUT would otherwise make the SDK register the app
+  // at whatever Host the request named, handing every future run to that host.
+  enableUnauthedSync: false,
 });
 
 // An access line per call, like every route's (the path only: Inngest's query names functions and steps).
