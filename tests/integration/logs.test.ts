@@ -273,8 +273,9 @@ describe("what the app logs", () => {
       const from = lines.length;
       const otherFrom = otherOutput.length;
 
-      // A run input (nested too) whose output cannot be stored: the database error carries it in its
-      // parameters, and the node's failure is logged.
+      // A run input (nested too) echoed into an output with a lone surrogate (stored as U+FFFD since
+      // storable-output.ts replaces it; before, the database's refusal carried the input in its
+      // parameters into the log).
       const echo = node("echo", "transform", {
         expression: '{ "echo": input.token, "deep": input.nested, "bad": "\\ud800" }',
       });

@@ -8,11 +8,18 @@ import { NodeExecutionError } from "@/engine";
 export const MAX_NODE_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 /**
- * Makes a node's output safe to store and memoize: U+0000 (which Postgres
- * cannot hold in jsonb, and which fetched bodies can contain) becomes U+FFFD,
- * and an output over the size limit fails the node without a retry, since
- * running it again would produce the same output. Returns the output and its
- * serialized size.
+ * `\u0000` and a lone surrogate's `\udXXX` as JSON.stringify writes them (it escapes exactly
+ * these; a paired surrogate is written as itself), and only where the backslash is not itself
+ * escaped: `\\u0000` is the text "\u0000", which stays as it is.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
+/**
+ * Makes a node's output safe to store and memoize: U+0000 and unpaired surrogates
+ * (which Postgres cannot hold in jsonb, and which fetched bodies and string slicing
+ * can produce) become U+FFFD, and an output over the size limit fails the node
+ * without a retry, since running it again would produce the same output. Returns
+ * the output and its serialized size.
  */
 export function storableOutput(output: unknown): { value: unknown; sizeBytes: number } {
   const json = JSON.stringify(output ?? null);
@@ -23,8 +30,9 @@ export function storableOutput(output: unknown): { value: unknown; sizeBytes: nu
       { code: "output_too_large", retriable: false },
     );
   }
-  const value = json.includes("\\u0000")
-    ? JSON.parse(json.replaceAll("\\u0000", "\\ufffd"))
+  UNSTORABLE_ESCAPE.lastIndex = 0;
+  const value = UNSTORABLE_ESCAPE.test(json)
+    ? JSON.parse(json.replace(UNSTORABLE_ESCAPE, "$1\\ufffd"))
     : (output ?? null);
   return { value, sizeBytes };
 }
