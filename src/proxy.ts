@@ -43,7 +43,7 @@ const clerk =
     : undefined;
 
 /** Signed or open routes that skip the proxy, unless their raw path holds a `%` (see `config`). */
-const PROXY_FREE = /^\/api\/(inngest|approvals|health)(\/|$)/;
+const PROXY_FREE = /^\/api\/(inngest|approvals|webhooks|health)(\/|$)/;
 
 export default async function proxy(request: NextRequest, event: NextFetchEvent) {
   const { pathname } = request.nextUrl;
@@ -116,10 +116,14 @@ function errorAnswer(request: NextRequest, status: number, code: ErrorCode, mess
 }
 
 export const config = {
-  // /api/inngest authenticates with Inngest's signature, /api/approvals (signed links)
-  // with its own signature, /api/health with nothing: they skip the proxy entirely.
+  // /api/inngest authenticates with Inngest's signature, /api/approvals (signed links) and
+  // /api/webhooks (signed requests) with their own signatures, /api/health with nothing: they skip
+  // the proxy entirely.
   // /api/v1 passes through it for CORS only; Clerk never sees (or redirects) it. An /api path
   // holding a `%` comes here too (matched on the raw path), so an undecodable one answers in our
   // error shape; PROXY_FREE keeps the skipped routes as they were.
-  matcher: ["/((?!_next/static|_next/image|api/inngest|api/approvals|api/health).*)", "/api/(.*%.*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|api/inngest|api/approvals|api/webhooks|api/health).*)",
+    "/api/(.*%.*)",
+  ],
 };

@@ -117,6 +117,9 @@ describe("security headers, CORS and redirects at the edge", () => {
       const approval = await app().call("GET", "/api/approvals/not-a-token");
       expect(approval.status).toBeGreaterThanOrEqual(400);
       expectApiPolicy(approval);
+      const webhook = await app().call("POST", "/api/webhooks/not-a-webhook-id", { body: {} });
+      expect(webhook.status).toBe(404);
+      expectApiPolicy(webhook);
     });
 
     it("are on static files", async () => {

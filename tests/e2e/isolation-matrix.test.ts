@@ -18,12 +18,26 @@ import { postgresAvailability } from "../helpers/test-database";
 
 const clerk = await createClerkTestKeys();
 const AZP = AUTHORIZED_PARTIES[0];
-const ALL_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write"];
+const ALL_SCOPES = [
+  "workflows:read",
+  "workflows:write",
+  "runs:read",
+  "runs:write",
+  "webhooks:read",
+  "webhooks:write",
+];
 
-type Ids = { workflowId: string; runId: string; keyId: string; credentialId: string };
+type Ids = {
+  workflowId: string;
+  runId: string;
+  keyId: string;
+  credentialId: string;
+  webhookId: string;
+  deliveryId: string;
+};
 type Endpoint = {
   method: string;
-  /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId` naming the victim's resources. */
+  /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId`, `:webhookId`, `:deliveryId` naming the victim's resources. */
   route: string;
   body?: unknown;
   /** Addresses one of the victim's resources (so another workspace gets 404), rather than a collection. */
@@ -105,6 +119,28 @@ const SESSION_ENDPOINTS: Endpoint[] = [
     targetsVictim: true,
   },
   { method: "DELETE", route: "/api/credentials/:credentialId", targetsVictim: true },
+  { method: "GET", route: "/api/workflows/:workflowId/webhooks", targetsVictim: true },
+  {
+    method: "POST",
+    route: "/api/workflows/:workflowId/webhooks",
+    body: { name: "intruder" },
+    targetsVictim: true,
+  },
+  { method: "GET", route: "/api/workflows/:workflowId/webhooks/:webhookId", targetsVictim: true },
+  {
+    method: "PATCH",
+    route: "/api/workflows/:workflowId/webhooks/:webhookId",
+    body: { enabled: false },
+    targetsVictim: true,
+  },
+  { method: "DELETE", route: "/api/workflows/:workflowId/webhooks/:webhookId", targetsVictim: true },
+  { method: "POST", route: "/api/workflows/:workflowId/webhooks/:webhookId/rotate", targetsVictim: true },
+  { method: "GET", route: "/api/workflows/:workflowId/webhooks/:webhookId/deliveries", targetsVictim: true },
+  {
+    method: "POST",
+    route: "/api/workflows/:workflowId/webhooks/:webhookId/deliveries/:deliveryId/replay",
+    targetsVictim: true,
+  },
 ];
 
 const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
@@ -142,11 +178,62 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
   { method: "GET", route: "/api/v1/runs/:runId", scope: "runs:read", targetsVictim: true },
   { method: "GET", route: "/api/v1/runs/:runId/stream", scope: "runs:read", targetsVictim: true },
   { method: "POST", route: "/api/v1/runs/:runId/cancel", scope: "runs:write", targetsVictim: true },
+  {
+    method: "GET",
+    route: "/api/v1/workflows/:workflowId/webhooks",
+    scope: "webhooks:read",
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/webhooks",
+    scope: "webhooks:write",
+    body: { name: "intruder" },
+    targetsVictim: true,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId",
+    scope: "webhooks:read",
+    targetsVictim: true,
+  },
+  {
+    method: "PATCH",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId",
+    scope: "webhooks:write",
+    body: { enabled: false },
+    targetsVictim: true,
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId",
+    scope: "webhooks:write",
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId/rotate",
+    scope: "webhooks:write",
+    targetsVictim: true,
+  },
+  {
+    method: "GET",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId/deliveries",
+    scope: "webhooks:read",
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/webhooks/:webhookId/deliveries/:deliveryId/replay",
+    scope: "webhooks:write",
+    targetsVictim: true,
+  },
 ];
 
 /**
  * Routes that are deliberately public or not tenant data. Signed approval links authenticate by
- * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them);
+ * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them),
+ * and so do webhook deliveries (tests/integration/webhooks.test.ts);
  * cron routes by CRON_SECRET alone (tests/integration/reconcile.test.ts covers them).
  */
 const EXEMPT = new Set([
@@ -156,6 +243,7 @@ const EXEMPT = new Set([
   "/api/v1/openapi.json",
   "/api/[...path]",
   "/api/approvals/[token]",
+  "/api/webhooks/[webhookId]",
   "/api/cron/reconcile",
   "/api/cron/retention",
 ]);
@@ -166,6 +254,8 @@ const fill = (route: string, ids: Ids) =>
     .replace(":runId", ids.runId)
     .replace(":keyId", ids.keyId)
     .replace(":credentialId", ids.credentialId)
+    .replace(":webhookId", ids.webhookId)
+    .replace(":deliveryId", ids.deliveryId)
     .replace(":nodeId", "after")
     .replace(":version", "1");
 
@@ -173,7 +263,7 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
   const app = useNextApp({ clerk, driver: "postgres" });
   const victim = {
     user: "user_victim",
-    ids: { workflowId: "", runId: "", keyId: "", credentialId: "" } as Ids,
+    ids: { workflowId: "", runId: "", keyId: "", credentialId: "", webhookId: "", deliveryId: "" } as Ids,
     key: "",
   };
   const intruder = { user: "user_intruder", key: "", narrowKey: "", revokedKey: "", expiredKey: "" };
@@ -203,6 +293,12 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
     );
     const keys = await app().call("GET", "/api/api-keys", { bearer });
     const credentials = await app().call("GET", "/api/credentials", { bearer });
+    const webhooks = await app().call("GET", `/api/workflows/${victim.ids.workflowId}/webhooks`, { bearer });
+    const deliveries = await app().call(
+      "GET",
+      `/api/workflows/${victim.ids.workflowId}/webhooks/${victim.ids.webhookId}/deliveries`,
+      { bearer },
+    );
     const runs = await app().call<{ data: Array<{ id: string }> }>(
       "GET",
       `/api/v1/runs?workflowId=${victim.ids.workflowId}&limit=100`,
@@ -216,6 +312,8 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       run: run.body,
       keys: lastUsed,
       credentials: credentials.body,
+      webhooks: webhooks.body,
+      deliveries: deliveries.body,
       runIds: runs.body.data.map((r) => r.id),
     };
   }
@@ -240,6 +338,20 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       body: { name: "victim-openai", kind: "openai", secret: "sk-victim-secret" },
     });
     victim.ids.credentialId = credential.body.id;
+    const webhook = await app().call<{ id: string }>("POST", `/api/workflows/${workflow.body.id}/webhooks`, {
+      bearer,
+      body: { name: "victim hook" },
+    });
+    victim.ids.webhookId = webhook.body.id;
+    // An unsigned delivery: refused (401) and logged, which gives the victim a delivery id.
+    const unsigned = await app().call("POST", `/api/webhooks/${webhook.body.id}`, { body: { x: 1 } });
+    expect(unsigned.status).toBe(401);
+    const deliveries = await app().call<{ data: Array<{ id: string }> }>(
+      "GET",
+      `/api/workflows/${workflow.body.id}/webhooks/${webhook.body.id}/deliveries`,
+      { bearer },
+    );
+    victim.ids.deliveryId = deliveries.body.data[0]?.id ?? "";
     victim.key = key.secret;
 
     intruder.key = (await createKey(intruder.user, ALL_SCOPES)).secret;

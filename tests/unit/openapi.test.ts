@@ -28,6 +28,14 @@ function routeFiles(): RouteFile[] {
     });
 }
 
+/** The one route outside /api/v1 the document describes: where webhook senders deliver. */
+const RECEIVER = {
+  file: "webhooks/[webhookId]/route.ts",
+  path: "/api/webhooks/{webhookId}",
+  methods: ["POST"],
+  text: readFileSync(path.resolve(V1_DIR, "../webhooks/[webhookId]/route.ts"), "utf8"),
+};
+
 type Operation = {
   operationId: string;
   security: Array<Record<string, string[]>>;
@@ -38,7 +46,7 @@ type Operation = {
 describe("OpenAPI document of /api/v1", () => {
   const document = buildOpenApiDocument();
   const paths = document.paths as Record<string, Record<string, Operation>>;
-  const routes = routeFiles();
+  const routes = [...routeFiles(), RECEIVER];
   const operations = Object.entries(paths).flatMap(([p, byMethod]) =>
     Object.entries(byMethod).map(([method, op]) => ({ path: p, method, op })),
   );
@@ -98,12 +106,12 @@ describe("OpenAPI document of /api/v1", () => {
 
   it("asks every operation but the document itself for a key with one scope, and says it can be refused", () => {
     for (const { path: p, method, op } of operations) {
-      if (p === "/api/v1/openapi.json") {
+      if (p === "/api/v1/openapi.json" || p === "/api/webhooks/{webhookId}") {
         expect(op.security).toEqual([]);
         continue;
       }
       expect(op.security, `${method} ${p}`).toEqual([
-        { apiKey: [expect.stringMatching(/^(workflows|runs):(read|write)$/)] },
+        { apiKey: [expect.stringMatching(/^(workflows|runs|webhooks):(read|write)$/)] },
       ]);
       expect(Object.keys(op.responses), `${method} ${p}`).toEqual(expect.arrayContaining(["401", "403"]));
     }

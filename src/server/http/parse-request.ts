@@ -19,7 +19,14 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       `Expected a JSON body (content-type: application/json), got ${type.slice(0, 100)}`,
     );
   }
-  const text = await readBodyText(request, MAX_BODY_BYTES);
+  return parseJsonText(await readBodyText(request, MAX_BODY_BYTES));
+}
+
+/**
+ * JSON text already read (within its size limit) to a value, with the same guards as a request
+ * body: nesting depth before JSON.parse, then characters PostgreSQL cannot store. Empty text is `{}`.
+ */
+export function parseJsonText(text: string): unknown {
   if (text.trim() === "") return {};
   if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
     throw new AppError("validation_failed", `The body nests deeper than ${MAX_JSON_DEPTH} levels`, [

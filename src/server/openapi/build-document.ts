@@ -10,6 +10,7 @@ import {
   RunStepSchema,
   RunSummarySchema,
 } from "../runs/contracts";
+import { WebhookDeliverySchema, WebhookSchema } from "../webhooks/contracts";
 import {
   EdgeSchema,
   NodeSchema,
@@ -59,6 +60,8 @@ const COMPONENTS = {
   RunAccepted: RunAcceptedSchema,
   BlockRunResult: BlockRunResultSchema,
   RunEvent: RunEventMessageSchema,
+  Webhook: WebhookSchema,
+  WebhookDelivery: WebhookDeliverySchema,
   Error: ErrorBodySchema,
 } satisfies Record<string, z.ZodType>;
 
@@ -189,12 +192,13 @@ export function buildOpenApiDocument(operations: readonly Operation[] = V1_OPERA
       title: "Stepwise API",
       version: "1",
       description:
-        "Create workflows, start and read runs. Authenticate with `Authorization: Bearer sk_…` (create keys in the app or with POST /api/api-keys). Every error answers `{ error: { code, message, requestId, issues? } }`.",
+        "Create workflows, start and read runs, manage webhook endpoints. Authenticate with `Authorization: Bearer sk_…` (create keys in the app or with POST /api/api-keys). Every error answers `{ error: { code, message, requestId, issues? } }`.",
     },
     servers: [{ url: "/" }],
     tags: [
       { name: "workflows", description: "Workflow graphs and their versions" },
       { name: "runs", description: "Runs of workflows and of single nodes" },
+      { name: "webhooks", description: "Signed webhook endpoints that start runs, and their deliveries" },
       { name: "meta", description: "About the API" },
     ],
     paths,

@@ -14,8 +14,8 @@ export type Answer = { description: string; schema?: z.ZodType; mediaType?: stri
 export type Operation = {
   operationId: string;
   method: HttpMethod;
-  /** OpenAPI path template: `{param}` where the app folder has `[param]`. */
-  path: `/api/v1/${string}`;
+  /** OpenAPI path template: `{param}` where the app folder has `[param]`; the webhook receiver is outside /api/v1. */
+  path: `/api/v1/${string}` | `/api/webhooks/${string}`;
   tag: string;
   summary: string;
   description?: string;

@@ -22,6 +22,7 @@ import {
   WorkflowSchema,
 } from "../workflows/contracts";
 import { defineOperation } from "./operation";
+import { WEBHOOK_OPERATIONS } from "./webhook-operations";
 
 /**
  * Every operation of /api/v1, in the order the document lists them. Route
@@ -198,6 +199,7 @@ export const V1 = {
     response: { description: '`{ runId, status: "cancelled" }`', schema: RunAcceptedSchema },
     responses: { 409: "The run is already over (`run already <status>`)" },
   }),
+  ...WEBHOOK_OPERATIONS,
   openApiDocument: defineOperation({
     operationId: "getOpenApiDocument",
     method: "get",

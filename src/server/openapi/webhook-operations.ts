@@ -1,0 +1,176 @@
+import { z } from "zod";
+import {
+  CreateWebhookBody,
+  ListDeliveriesQuery,
+  RotateWebhookBody,
+  UpdateWebhookBody,
+  WebhookAcceptedSchema,
+  WebhookDeliveryListSchema,
+  WebhookDeliveryParams,
+  WebhookListSchema,
+  WebhookParams,
+  WebhookReceiverParams,
+  WebhookReplayedSchema,
+  WebhookSchema,
+  WebhookWithSecretSchema,
+} from "../webhooks/contracts";
+import { WorkflowParams } from "../workflows/contracts";
+import { defineOperation } from "./operation";
+
+const RATE_LIMITED =
+  "More than the limit (default 20 per 10 s) from one source IP: wait `Retry-After` seconds";
+
+/** Webhook endpoints managed with an API key, and the receiver senders call (see docs/api.md). */
+export const WEBHOOK_OPERATIONS = {
+  listWebhooks: defineOperation({
+    operationId: "listWebhooks",
+    method: "get",
+    path: "/api/v1/workflows/{workflowId}/webhooks",
+    tag: "webhooks",
+    summary: "The workflow's webhook endpoints, newest first (never their secrets)",
+    scope: "webhooks:read",
+    params: WorkflowParams,
+    status: 200,
+    response: { description: "`{ data: Webhook[] }`", schema: WebhookListSchema },
+  }),
+  createWebhook: defineOperation({
+    operationId: "createWebhook",
+    method: "post",
+    path: "/api/v1/workflows/{workflowId}/webhooks",
+    tag: "webhooks",
+    summary: "Create a webhook endpoint; its signing secret is in this answer only",
+    description:
+      "Senders POST to the answer's `url`. Without `secret` one is generated: `whsec_` + base64 of 32 random bytes (Standard Webhooks). For `stripe`, give the secret Stripe shows for the endpoint; for `github`, use the answer's secret in GitHub's webhook settings. `mapping` (JSONata over `{ body, headers }`) is checked when saved.",
+    scope: "webhooks:write",
+    params: WorkflowParams,
+    body: CreateWebhookBody,
+    status: 201,
+    response: {
+      description: "The endpoint with `url` and `secret` (shown once)",
+      schema: WebhookWithSecretSchema,
+    },
+  }),
+  getWebhook: defineOperation({
+    operationId: "getWebhook",
+    method: "get",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}",
+    tag: "webhooks",
+    summary: "A webhook endpoint (never its secret)",
+    scope: "webhooks:read",
+    params: WebhookParams,
+    status: 200,
+    response: { description: "The endpoint", schema: WebhookSchema },
+  }),
+  updateWebhook: defineOperation({
+    operationId: "updateWebhook",
+    method: "patch",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}",
+    tag: "webhooks",
+    summary: "Rename, disable or enable an endpoint, or change its mapping, headers or verification",
+    description: "A disabled endpoint answers senders 404 until it is enabled again.",
+    scope: "webhooks:write",
+    params: WebhookParams,
+    body: UpdateWebhookBody,
+    status: 200,
+    response: { description: "The endpoint as changed", schema: WebhookSchema },
+  }),
+  deleteWebhook: defineOperation({
+    operationId: "deleteWebhook",
+    method: "delete",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}",
+    tag: "webhooks",
+    summary: "Delete an endpoint and its delivery log (runs it started stay)",
+    scope: "webhooks:write",
+    params: WebhookParams,
+    status: 200,
+    response: {
+      description: "`{ id, deleted: true }`",
+      schema: z.object({ id: z.string(), deleted: z.literal(true) }),
+    },
+  }),
+  rotateWebhookSecret: defineOperation({
+    operationId: "rotateWebhookSecret",
+    method: "post",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}/rotate",
+    tag: "webhooks",
+    summary: "Replace the signing secret; the old one keeps verifying for `graceSeconds` (default 24 h)",
+    scope: "webhooks:write",
+    params: WebhookParams,
+    body: RotateWebhookBody,
+    status: 200,
+    response: {
+      description: "The endpoint with its new `secret` (shown once) and `previousSecretExpiresAt`",
+      schema: WebhookWithSecretSchema,
+    },
+  }),
+  listWebhookDeliveries: defineOperation({
+    operationId: "listWebhookDeliveries",
+    method: "get",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}/deliveries",
+    tag: "webhooks",
+    summary: "The endpoint's deliveries, newest first, a page at a time",
+    description:
+      "Every request past the rate limit and size limit to an enabled endpoint: accepted, duplicate, refused signature (401), refused input (4xx) or failed. Only the headers the endpoint includes are kept, never signatures or credentials.",
+    scope: "webhooks:read",
+    params: WebhookParams,
+    query: ListDeliveriesQuery,
+    status: 200,
+    response: {
+      description: "`{ data: WebhookDelivery[], nextCursor }`; pass nextCursor as `cursor` (null: last page)",
+      schema: WebhookDeliveryListSchema,
+    },
+  }),
+  replayWebhookDelivery: defineOperation({
+    operationId: "replayWebhookDelivery",
+    method: "post",
+    path: "/api/v1/workflows/{workflowId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
+    tag: "webhooks",
+    summary: "Start a new run from a delivery's stored body, through the endpoint's current mapping",
+    description: "Never deduplicated: each replay is a new run, recorded as a delivery with `replayOf`.",
+    scope: "webhooks:write",
+    params: WebhookDeliveryParams,
+    status: 202,
+    response: { description: "`{ runId, deliveryId }`", schema: WebhookReplayedSchema },
+    responses: { 409: "The delivery's signature was refused, so its body was not kept whole" },
+  }),
+  receiveWebhook: defineOperation({
+    operationId: "receiveWebhook",
+    method: "post",
+    path: "/api/webhooks/{webhookId}",
+    tag: "webhooks",
+    summary: "A sender's delivery: verified over the raw body, then one run per message id",
+    description:
+      "No API key: the signature authenticates. Checked in this order: the id's shape (404), the rate limit per endpoint and source IP (429; 503 when the limiter is unreachable), the body size (413), the endpoint (404 when unknown or disabled), the signature over the raw body (401), the JSON, the mapping and the workflow's input schema (400/422 naming the path). Standard Webhooks: `webhook-id`, `webhook-timestamp` (within 5 minutes), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, several space-separated accepted). GitHub preset: `X-Hub-Signature-256` and `X-GitHub-Delivery` (the message id). Stripe preset: `Stripe-Signature: t=…,v1=…` over `t.body` (within 5 minutes); the event's `id` is the message id. The same message id again answers 200 with the original run, whatever its body. Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.",
+    params: WebhookReceiverParams,
+    body: z.record(z.string(), z.unknown()).describe("Any JSON object, signed exactly as sent"),
+    headers: {
+      "webhook-id": { schema: z.string(), description: "Standard Webhooks: the message id (deduplicates)" },
+      "webhook-timestamp": { schema: z.string(), description: "Standard Webhooks: Unix seconds of signing" },
+      "webhook-signature": {
+        schema: z.string(),
+        description: "Standard Webhooks: `v1,<base64 signature>`, space-separated when several",
+      },
+      "X-Hub-Signature-256": {
+        schema: z.string(),
+        description: "GitHub preset: `sha256=<hex HMAC of the body>`",
+      },
+      "X-GitHub-Delivery": { schema: z.string(), description: "GitHub preset: the message id" },
+      "Stripe-Signature": {
+        schema: z.string(),
+        description: "Stripe preset: `t=<unix>,v1=<hex HMAC of t.body>`",
+      },
+    },
+    status: 202,
+    response: { description: "A run was started: `{ runId }`", schema: WebhookAcceptedSchema },
+    responses: {
+      200: {
+        description: "This message id already started a run: `{ runId, duplicate: true }`",
+        schema: WebhookAcceptedSchema,
+      },
+      401: "Missing, stale or non-matching signature",
+      413: "The body is over 1 MiB",
+      429: RATE_LIMITED,
+      503: "The rate limiter or the database is unreachable: retry after `Retry-After` seconds",
+    },
+  }),
+};
