@@ -130,6 +130,24 @@ describe("hostile input on every route", () => {
     expect(outcome.status).toBe(404);
   });
 
+  it("a real webhook endpoint under hostile bodies and headers: 401 or 4xx, never a run", async () => {
+    const created = await stack().api<{ id: string }>("POST", "/api/workflows/wf_example/webhooks", {
+      name: "fuzzed",
+    });
+    expect(created.status).toBe(201);
+    await fc.assert(
+      fc.asyncProperty(hostileHeaders, hostileBody, async (headers, body) => {
+        const request = `POST webhook ${JSON.stringify(headers).slice(0, 200)} ${body.slice(0, 120)}`;
+        const before = await rowCounts();
+        const outcome = await send("POST", `/api/webhooks/${created.body.id}`, headers, body);
+        await expectWellFormed(request, outcome);
+        expect([401, 413], request).toContain(outcome.status);
+        expect(await rowCounts(), `${request} wrote rows`).toBe(before);
+      }),
+      { seed: SEED, numRuns: RUNS_PER_ROUTE_METHOD, endOnFailure: true, reporter: shortReport },
+    );
+  });
+
   it("names the limit and the path it refuses", async () => {
     const headers = { "content-type": "application/json" };
     const deep = await send("POST", "/api/workflows", headers, `${"[".repeat(10_000)}${"]".repeat(10_000)}`);

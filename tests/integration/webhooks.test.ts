@@ -73,6 +73,16 @@ describe("webhook triggers", () => {
     });
   }
 
+  /**
+   * Both stores count a sliding window over fixed 10 s slots; a slow machine could let the slot
+   * turn between the 20th and 21st call, and the window would rightly count fewer. Date stands
+   * still (app and sender share this process), so every call falls early in one slot.
+   */
+  function freezeClockAtWindowStart() {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Math.ceil(Date.now() / 10_000) * 10_000 + 1_000);
+  }
+
   async function runsOf(workflow: string): Promise<Array<{ id: string; input: unknown; trigger: string }>> {
     const { getDb } = await import("@/server/db/client");
     const result = await (await getDb()).execute(
@@ -130,7 +140,7 @@ describe("webhook triggers", () => {
   it("lets 20 signed calls in 10 s from one IP through and answers the 21st 429 with Retry-After", async () => {
     const hook = await createWebhook();
     const from = ip();
-    // At once, so the 20 surely fall in one 10 s window however slow the machine.
+    freezeClockAtWindowStart();
     const passed = await Promise.all(Array.from({ length: 20 }, (_, i) => send(hook, { i }, { from })));
     expect(passed.map((a) => a.status)).toEqual(Array(20).fill(202));
     const refused = await send(hook, { i: 20 }, { from });
@@ -410,6 +420,7 @@ describe("webhook triggers", () => {
     it("lets 20 through and answers the 21st 429 with Retry-After and RateLimit-*", async () => {
       const hook = await createWebhook();
       const from = ip();
+      freezeClockAtWindowStart();
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => send(hook, { i }, { from })));
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
       expect(answers.map((a) => a.headers.get("ratelimit-remaining"))).toContain("0");
