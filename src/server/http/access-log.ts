@@ -34,7 +34,7 @@ export async function serveWithAccessLog(
   context: NextRouteContext | undefined,
   serve: (served: ServedRequest) => Promise<Response>,
 ): Promise<Response> {
-  const route = routeOf(request, context ? await context.params.catch(() => undefined) : undefined);
+  const route = routeOf(request, await Promise.resolve(context?.params).catch(() => undefined));
   return traceRequest(request, route, () => serveAndLog(request, context, serve));
 }
 
@@ -59,7 +59,7 @@ async function serveAndLog(
     logger.info(
       {
         method: request.method,
-        route: routeOf(request, context ? await context.params.catch(() => undefined) : undefined),
+        route: routeOf(request, await Promise.resolve(context?.params).catch(() => undefined)),
         status: response.status,
         durationMs: Math.round(performance.now() - started),
         requestId,
