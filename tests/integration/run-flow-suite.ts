@@ -288,6 +288,19 @@ export function defineRunFlowSuite(options: StackOptions) {
       expect(server.hits("/nul")).toBe(1);
     });
 
+    it("stores an output with an unpaired surrogate (as U+FFFD) in one attempt instead of failing to save it", async () => {
+      const workflowId = await createWorkflow({
+        nodes: [node("cut", "transform", { expression: '{ "half": "\\ud83d", "whole": "\\ud83d\\ude00" }' })],
+        edges: [],
+      });
+      const runId = await startRun(workflowId);
+      await stack().engine.drain();
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(step(run, "cut")).toMatchObject({ status: "succeeded", attempt: 0 });
+      expect(step(run, "cut").output).toEqual({ half: "\ufffd", whole: "😀" });
+    });
+
     it("does not repeat a node whose result was stored when Inngest retries its step", async () => {
       const workflowId = await createWorkflow({
         nodes: [

@@ -12,7 +12,12 @@ describe("storableOutput", () => {
     const output = { text: "a\ud800b", list: ["\udfff", "ok"], ["k\udbff"]: 1, deep: { x: "end\ud83d" } };
     const { value } = storableOutput(output);
     expect(findUnstorable(value)).toBeNull();
-    expect(value).toEqual({ text: "a\ufffdb", list: ["\ufffd", "ok"], ["k\ufffd"]: 1, deep: { x: "end\ufffd" } });
+    expect(value).toEqual({
+      text: "a\ufffdb",
+      list: ["\ufffd", "ok"],
+      ["k\ufffd"]: 1,
+      deep: { x: "end\ufffd" },
+    });
   });
 
   it("replaces NUL and keeps paired surrogates (emoji) as they are", () => {
