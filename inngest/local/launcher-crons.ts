@@ -1,7 +1,9 @@
 /**
  * What Vercel Cron does for a deployment, the embedded launcher does for a local
- * session: call the reconciler often and retention now and then, with the cron
- * secret. A call still running is never overlapped; a failing call (the app is
+ * session: call the reconciler and the schedule tick often (every interval, 30 s
+ * by default: the tick is idempotent, and a shorter interval than a minute keeps
+ * occurrences well within their on-time grace) and retention now and then, with
+ * the cron secret. A call still running is never overlapped; a failing call (the app is
  * starting or stopping) is retried at the next tick, and said once, not per tick.
  */
 
@@ -27,6 +29,7 @@ export function startCronTimer(options: { appUrl: string; secret: string; interv
     busy = true;
     try {
       await call("/api/cron/reconcile");
+      await call("/api/cron/schedules");
       if (ticks++ % RETENTION_EVERY_TICKS === 0) await call("/api/cron/retention");
       failing = false;
     } catch (error) {

@@ -102,6 +102,11 @@ const EnvSchema = z
     RECONCILE_QUEUED_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(60),
     /** A running or waiting run with no progress for this long is checked against Inngest. */
     RECONCILE_STALLED_AFTER_S: z.coerce.number().int().min(1).max(604_800).default(300),
+    /**
+     * How far back the schedule tick looks for occurrences missed while nothing ticked (downtime):
+     * a `run_once` schedule runs the newest missed occurrence within it; older ones are never run.
+     */
+    SCHEDULE_CATCH_UP_WINDOW_S: z.coerce.number().int().min(60).max(604_800).default(3_600),
     /** Runs the reconciler looks at per call, and finished runs retention deletes per call. */
     RECONCILE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),

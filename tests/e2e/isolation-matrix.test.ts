@@ -25,6 +25,8 @@ const ALL_SCOPES = [
   "runs:write",
   "webhooks:read",
   "webhooks:write",
+  "schedules:read",
+  "schedules:write",
 ];
 
 type Ids = {
@@ -34,10 +36,11 @@ type Ids = {
   credentialId: string;
   webhookId: string;
   deliveryId: string;
+  scheduleId: string;
 };
 type Endpoint = {
   method: string;
-  /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId`, `:webhookId`, `:deliveryId` naming the victim's resources. */
+  /** Path with `:workflowId`, `:runId`, `:keyId`, `:nodeId`, `:webhookId`, `:deliveryId`, `:scheduleId` naming the victim's resources. */
   route: string;
   body?: unknown;
   /** Addresses one of the victim's resources (so another workspace gets 404), rather than a collection. */
@@ -141,6 +144,16 @@ const SESSION_ENDPOINTS: Endpoint[] = [
     route: "/api/workflows/:workflowId/webhooks/:webhookId/deliveries/:deliveryId/replay",
     targetsVictim: true,
   },
+  { method: "GET", route: "/api/workflows/:workflowId/schedules", targetsVictim: true },
+  {
+    method: "POST",
+    route: "/api/workflows/:workflowId/schedules",
+    body: { cron: "* * * * *" },
+    targetsVictim: true,
+  },
+  { method: "GET", route: "/api/schedules/:scheduleId", targetsVictim: true },
+  { method: "PATCH", route: "/api/schedules/:scheduleId", body: { enabled: false }, targetsVictim: true },
+  { method: "DELETE", route: "/api/schedules/:scheduleId", targetsVictim: true },
 ];
 
 const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
@@ -228,13 +241,41 @@ const V1_ENDPOINTS: Array<Endpoint & { scope: string }> = [
     scope: "webhooks:write",
     targetsVictim: true,
   },
+  {
+    method: "GET",
+    route: "/api/v1/workflows/:workflowId/schedules",
+    scope: "schedules:read",
+    targetsVictim: true,
+  },
+  {
+    method: "POST",
+    route: "/api/v1/workflows/:workflowId/schedules",
+    scope: "schedules:write",
+    body: { cron: "* * * * *" },
+    targetsVictim: true,
+  },
+  { method: "GET", route: "/api/v1/schedules/:scheduleId", scope: "schedules:read", targetsVictim: true },
+  {
+    method: "PATCH",
+    route: "/api/v1/schedules/:scheduleId",
+    scope: "schedules:write",
+    body: { enabled: false },
+    targetsVictim: true,
+  },
+  {
+    method: "DELETE",
+    route: "/api/v1/schedules/:scheduleId",
+    scope: "schedules:write",
+    targetsVictim: true,
+  },
 ];
 
 /**
  * Routes that are deliberately public or not tenant data. Signed approval links authenticate by
  * their HMAC signature, not a session or key (tests/integration/approval-node.test.ts covers them),
  * and so do webhook deliveries (tests/integration/webhooks.test.ts);
- * cron routes by CRON_SECRET alone (tests/integration/reconcile.test.ts covers them).
+ * cron routes by CRON_SECRET alone (tests/integration/reconcile.test.ts and
+ * tests/integration/schedules-suite.ts cover them).
  */
 const EXEMPT = new Set([
   "/api/inngest",
@@ -246,6 +287,7 @@ const EXEMPT = new Set([
   "/api/webhooks/[webhookId]",
   "/api/cron/reconcile",
   "/api/cron/retention",
+  "/api/cron/schedules",
 ]);
 
 const fill = (route: string, ids: Ids) =>
@@ -256,6 +298,7 @@ const fill = (route: string, ids: Ids) =>
     .replace(":credentialId", ids.credentialId)
     .replace(":webhookId", ids.webhookId)
     .replace(":deliveryId", ids.deliveryId)
+    .replace(":scheduleId", ids.scheduleId)
     .replace(":nodeId", "after")
     .replace(":version", "1");
 
@@ -263,7 +306,15 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
   const app = useNextApp({ clerk, driver: "postgres" });
   const victim = {
     user: "user_victim",
-    ids: { workflowId: "", runId: "", keyId: "", credentialId: "", webhookId: "", deliveryId: "" } as Ids,
+    ids: {
+      workflowId: "",
+      runId: "",
+      keyId: "",
+      credentialId: "",
+      webhookId: "",
+      deliveryId: "",
+      scheduleId: "",
+    } as Ids,
     key: "",
   };
   const intruder = { user: "user_intruder", key: "", narrowKey: "", revokedKey: "", expiredKey: "" };
@@ -294,6 +345,9 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
     const keys = await app().call("GET", "/api/api-keys", { bearer });
     const credentials = await app().call("GET", "/api/credentials", { bearer });
     const webhooks = await app().call("GET", `/api/workflows/${victim.ids.workflowId}/webhooks`, { bearer });
+    const schedules = await app().call("GET", `/api/workflows/${victim.ids.workflowId}/schedules`, {
+      bearer,
+    });
     const deliveries = await app().call(
       "GET",
       `/api/workflows/${victim.ids.workflowId}/webhooks/${victim.ids.webhookId}/deliveries`,
@@ -314,6 +368,7 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       credentials: credentials.body,
       webhooks: webhooks.body,
       deliveries: deliveries.body,
+      schedules: schedules.body,
       runIds: runs.body.data.map((r) => r.id),
     };
   }
@@ -352,6 +407,17 @@ describe.runIf(postgresAvailability().available)("workspace isolation matrix", (
       { bearer },
     );
     victim.ids.deliveryId = deliveries.body.data[0]?.id ?? "";
+    // Disabled, so no tick starts runs of it while the matrix compares the victim's state.
+    const schedule = await app().call<{ id: string }>(
+      "POST",
+      `/api/workflows/${workflow.body.id}/schedules`,
+      {
+        bearer,
+        body: { cron: "0 9 * * *", timezone: "Europe/Berlin", enabled: false },
+      },
+    );
+    expect(schedule.status, schedule.text).toBe(201);
+    victim.ids.scheduleId = schedule.body.id;
     victim.key = key.secret;
 
     intruder.key = (await createKey(intruder.user, ALL_SCOPES)).secret;

@@ -31,7 +31,8 @@ async function rowCounts(): Promise<string> {
     (select count(*) from workflow_drafts) as drafts,
     (select count(*) from runs) as runs,
     (select count(*) from api_keys) as api_keys,
-    (select count(*) from credentials) as credentials`);
+    (select count(*) from credentials) as credentials,
+    (select count(*) from workflow_schedules) as schedules`);
   const rows = (result as { rows?: unknown[] }).rows ?? (result as unknown as unknown[]);
   return JSON.stringify(rows[0]);
 }

@@ -13,8 +13,6 @@ process.env.RATE_LIMIT_API_KEY = "5/1m";
 process.env.RATE_LIMIT_SESSION = "8/1m";
 process.env.RATE_LIMIT_AUTH_FAILURE = "3/5m";
 
-const stack = useStack({ driver: "pglite" });
-
 function expectRefused(answer: ApiAnswer<unknown>) {
   expect(answer.status, JSON.stringify(answer.body)).toBe(429);
   expect((answer.body as { error: { code: string } }).error.code).toBe("rate_limited");
@@ -24,6 +22,8 @@ function expectRefused(answer: ApiAnswer<unknown>) {
 }
 
 describe("rate limits on the routes", () => {
+  const stack = useStack({ driver: "pglite" });
+
   it("gives each API key its own budget, counting down on every answer", async () => {
     const first = await createKeyViaSession(stack(), ["workflows:read"]);
     const second = await createKeyViaSession(stack(), ["workflows:read"]);

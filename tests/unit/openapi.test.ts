@@ -111,7 +111,7 @@ describe("OpenAPI document of /api/v1", () => {
         continue;
       }
       expect(op.security, `${method} ${p}`).toEqual([
-        { apiKey: [expect.stringMatching(/^(workflows|runs|webhooks):(read|write)$/)] },
+        { apiKey: [expect.stringMatching(/^(workflows|runs|webhooks|schedules):(read|write)$/)] },
       ]);
       expect(Object.keys(op.responses), `${method} ${p}`).toEqual(expect.arrayContaining(["401", "403"]));
     }

@@ -10,6 +10,7 @@ import {
   RunStepSchema,
   RunSummarySchema,
 } from "../runs/contracts";
+import { ScheduleListSchema, ScheduleSchema } from "../schedules/contracts";
 import { WebhookDeliverySchema, WebhookSchema } from "../webhooks/contracts";
 import {
   EdgeSchema,
@@ -59,6 +60,8 @@ const COMPONENTS = {
   RunError: RunErrorSchema,
   RunAccepted: RunAcceptedSchema,
   BlockRunResult: BlockRunResultSchema,
+  Schedule: ScheduleSchema,
+  ScheduleList: ScheduleListSchema,
   RunEvent: RunEventMessageSchema,
   Webhook: WebhookSchema,
   WebhookDelivery: WebhookDeliverySchema,
@@ -192,13 +195,14 @@ export function buildOpenApiDocument(operations: readonly Operation[] = V1_OPERA
       title: "Stepwise API",
       version: "1",
       description:
-        "Create workflows, start and read runs, manage webhook endpoints. Authenticate with `Authorization: Bearer sk_…` (create keys in the app or with POST /api/api-keys). Every error answers `{ error: { code, message, requestId, issues? } }`.",
+        "Create workflows, start and read runs, manage webhook endpoints, schedule runs. Authenticate with `Authorization: Bearer sk_…` (create keys in the app or with POST /api/api-keys). Every error answers `{ error: { code, message, requestId, issues? } }`.",
     },
     servers: [{ url: "/" }],
     tags: [
       { name: "workflows", description: "Workflow graphs and their versions" },
       { name: "runs", description: "Runs of workflows and of single nodes" },
       { name: "webhooks", description: "Signed webhook endpoints that start runs, and their deliveries" },
+      { name: "schedules", description: "Cron schedules that start runs of a workflow" },
       { name: "meta", description: "About the API" },
     ],
     paths,

@@ -1,5 +1,5 @@
 import { newId } from "@/lib/ids";
-import type { Database } from "../db/client";
+import type { DatabaseOrTransaction } from "../db/client";
 import { type Run, runs, type WorkflowVersion } from "../db/schema";
 import { appendRunEvents } from "./append-run-events";
 
@@ -16,7 +16,7 @@ export type QueuedRunValues = Omit<
  * (full or partial) goes through here, then through `dispatchRunOrFail`.
  */
 export async function insertQueuedRun(
-  db: Database,
+  db: DatabaseOrTransaction,
   version: WorkflowVersion,
   values: QueuedRunValues,
 ): Promise<Run> {

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import type { Database } from "../db/client";
+import type { Database, DatabaseOrTransaction } from "../db/client";
 import { type Run, type RunTrigger, runs } from "../db/schema";
 import { getWorkflowWithCurrentVersion } from "../workflows/queries";
 import type { RunAcceptedDto, StartRunBody } from "./contracts";
@@ -42,33 +42,63 @@ export async function startRun(
     });
     return { run, created: true };
   }
-  const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
-  validateRunInput(body.input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
+  const queued = await queueRun(db, {
+    workspaceId,
+    workflowId,
+    input: body.input,
+    trigger: args.trigger,
+    idempotencyKey: body.idempotencyKey,
+    requestHash: hash,
+  });
+  if (!queued.created) return replay(queued.run, hash);
+  await dispatchRunOrFail(db, queued.run);
+  return { run: { runId: queued.run.id, status: "queued" }, created: true };
+}
 
-  let run: Run;
+/**
+ * Everything startRun does but the dispatch: the current version, the input
+ * check, the queued run (or the one its idempotency key already made, when a
+ * concurrent request won the insert). Given a transaction, the run commits
+ * with the caller's other writes; the caller dispatches it after the commit
+ * (a run Inngest never heard of is sent by the reconciler).
+ */
+export async function queueRun(
+  db: DatabaseOrTransaction,
+  args: {
+    workspaceId: string;
+    workflowId: string;
+    input: Record<string, unknown>;
+    trigger: RunTrigger;
+    idempotencyKey?: string;
+    /** Defaults to the hash of a plain start with this input. */
+    requestHash?: string;
+  },
+): Promise<{ run: Run; created: boolean }> {
+  const { workspaceId, workflowId, idempotencyKey } = args;
+  const hash = args.requestHash ?? requestHash({ workflowId, input: args.input });
+  const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflowId);
+  validateRunInput(args.input, version.inputSchema ?? null, getEnv().RUN_INPUT_MAX_BYTES);
   try {
-    run = await insertQueuedRun(db, version, {
+    const run = await insertQueuedRun(db, version, {
       trigger: args.trigger,
-      input: body.input,
-      idempotencyKey: body.idempotencyKey ?? null,
+      input: args.input,
+      idempotencyKey: idempotencyKey ?? null,
       requestHash: hash,
       nodeCount: countNodes(version.graph),
     });
+    return { run, created: true };
   } catch (error) {
     // Two requests with one idempotency key raced: the loser answers with the winner's run.
-    if (body.idempotencyKey && isUniqueViolation(error)) {
-      const existing = await findByIdempotencyKey(db, workspaceId, body.idempotencyKey);
-      if (existing) return replay(existing, hash);
+    if (idempotencyKey && isUniqueViolation(error)) {
+      const existing = await findByIdempotencyKey(db, workspaceId, idempotencyKey);
+      if (existing) return { run: existing, created: false };
     }
     throw error;
   }
-
-  await dispatchRunOrFail(db, run);
-  return { run: { runId: run.id, status: "queued" }, created: true };
 }
 
 async function findByIdempotencyKey(
-  db: Database,
+  db: DatabaseOrTransaction,
   workspaceId: string,
   key: string,
 ): Promise<Run | undefined> {
