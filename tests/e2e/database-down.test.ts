@@ -21,8 +21,12 @@ describe("next start while the database is down", () => {
         LOG_LEVEL: "silent",
       },
     });
+    // Alive (liveness checks nothing), but not ready: readiness names the database.
     const outcome = await server.health();
-    expect(outcome, server.output()).toEqual({ kind: "answered", status: 503 });
+    expect(outcome, server.output()).toEqual({ kind: "answered", status: 200 });
+    const ready = await fetch(`${server.url}/api/health/ready`);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks).toMatchObject({ database: "failed" });
   });
   afterAll(async () => {
     await server?.stop();

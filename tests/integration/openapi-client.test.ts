@@ -17,10 +17,20 @@ import { useStack } from "../helpers/stack";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ALL_SCOPES = ["workflows:read", "workflows:write", "runs:read", "runs:write"];
+const ALL_SCOPES = [
+  "workflows:read",
+  "workflows:write",
+  "runs:read",
+  "runs:write",
+  "webhooks:read",
+  "webhooks:write",
+  "schedules:read",
+  "schedules:write",
+];
 
 /** The client a user would write; `drain` lets the test's engine finish queued runs without sleeping. */
 const CLIENT_SOURCE = `
+import { createHmac } from "node:crypto";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
@@ -96,6 +106,66 @@ export async function exercise(baseUrl: string, key: string, drain: () => Promis
     body: { input: { name: "Lin" } },
   });
   if (later.response.status !== 202) throw new Error("wait=0 answered " + later.response.status);
+
+  // Webhooks: an endpoint, a delivery signed the Standard Webhooks way, its log, a replay, a rotation.
+  const hook = must("createWebhook", await client.POST("/api/v1/workflows/{workflowId}/webhooks", {
+    params: { path },
+    body: { name: "typed client hook" },
+  }));
+  const hookPath = { workflowId, webhookId: hook.id };
+  const hooks = must("listWebhooks", await client.GET("/api/v1/workflows/{workflowId}/webhooks", { params: { path } }));
+  if (!hooks.data.some((h) => h.id === hook.id)) throw new Error("webhook not listed");
+  must("getWebhook", await client.GET("/api/v1/workflows/{workflowId}/webhooks/{webhookId}", { params: { path: hookPath } }));
+  must("updateWebhook", await client.PATCH("/api/v1/workflows/{workflowId}/webhooks/{webhookId}", {
+    params: { path: hookPath },
+    body: { name: "renamed hook" },
+  }));
+  const payload = { name: "Hook" };
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", Buffer.from(hook.secret.slice("whsec_".length), "base64"))
+    .update("msg_typed_1." + timestamp + "." + JSON.stringify(payload))
+    .digest("base64");
+  const delivered = must("receiveWebhook", await client.POST("/api/webhooks/{webhookId}", {
+    params: {
+      path: { webhookId: hook.id },
+      header: { "webhook-id": "msg_typed_1", "webhook-timestamp": timestamp, "webhook-signature": "v1," + signature },
+    },
+    body: payload,
+  }));
+  const deliveries = must("listWebhookDeliveries", await client.GET(
+    "/api/v1/workflows/{workflowId}/webhooks/{webhookId}/deliveries",
+    { params: { path: hookPath, query: {} } },
+  ));
+  const accepted = deliveries.data.find((d) => d.outcome === "accepted");
+  if (!accepted || accepted.runId !== delivered.runId) throw new Error("delivery not logged with its run");
+  must("replayWebhookDelivery", await client.POST(
+    "/api/v1/workflows/{workflowId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
+    { params: { path: { ...hookPath, deliveryId: accepted.id } } },
+  ));
+  must("rotateWebhookSecret", await client.POST("/api/v1/workflows/{workflowId}/webhooks/{webhookId}/rotate", {
+    params: { path: hookPath },
+    body: { graceSeconds: 0 },
+  }));
+  must("deleteWebhook", await client.DELETE("/api/v1/workflows/{workflowId}/webhooks/{webhookId}", {
+    params: { path: hookPath },
+  }));
+
+  // Schedules: disabled, so nothing fires while the test runs.
+  const schedule = must("createSchedule", await client.POST("/api/v1/workflows/{workflowId}/schedules", {
+    params: { path },
+    body: { cron: "0 9 * * *", timezone: "Europe/Berlin", input: { name: "Cron" }, enabled: false },
+  }));
+  const schedulePath = { scheduleId: schedule.id };
+  const schedules = must("listSchedules", await client.GET("/api/v1/workflows/{workflowId}/schedules", { params: { path } }));
+  if (!schedules.data.some((entry) => entry.id === schedule.id)) throw new Error("schedule not listed");
+  must("getSchedule", await client.GET("/api/v1/schedules/{scheduleId}", { params: { path: schedulePath } }));
+  const changed = must("updateSchedule", await client.PATCH("/api/v1/schedules/{scheduleId}", {
+    params: { path: schedulePath },
+    body: { catchUp: "run_once" },
+  }));
+  if (changed.catchUp !== "run_once") throw new Error("schedule not changed");
+  const removed = await client.DELETE("/api/v1/schedules/{scheduleId}", { params: { path: schedulePath } });
+  if (removed.response.status !== 204) throw new Error("deleteSchedule answered " + removed.response.status);
 
   // A run that sleeps for an hour is still live when it is cancelled (a quick one could finish first).
   const sleeper = must("createWorkflow", await client.POST("/api/v1/workflows", {
@@ -174,6 +244,14 @@ describe("a typed client generated from /api/v1/openapi.json", () => {
     ajv.addSchema(document, "openapi.json");
     for (const exchange of exchanges) {
       const where = `${exchange.method} ${exchange.path} ${exchange.status}`;
+      if (exchange.status === 204) {
+        // No content: the document must say so, and the answer must hold none.
+        expect(document.paths[exchange.path]?.[exchange.method], where).toMatchObject({
+          responses: { "204": expect.not.objectContaining({ content: expect.anything() }) },
+        });
+        expect(exchange.body, where).toBe("");
+        continue;
+      }
       const pointer = ["paths", exchange.path, exchange.method, "responses", String(exchange.status)]
         .concat(["content", exchange.mediaType, "schema"])
         .map((segment) => segment.replaceAll("~", "~0").replaceAll("/", "~1"))

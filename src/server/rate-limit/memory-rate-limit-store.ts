@@ -11,7 +11,8 @@ const MAX_KEYS = 100_000;
  * agree on what a limit allows. Refused requests are not counted, as Upstash does.
  */
 export function createMemoryRateLimitStore(options: { now?: () => number } = {}): RateLimitStore {
-  const now = options.now ?? Date.now;
+  // Read the clock at each call (not a captured Date.now), as Upstash's client does: a faked Date applies to both.
+  const now = options.now ?? (() => Date.now());
   const counters = new Map<string, Counter>();
 
   return {
