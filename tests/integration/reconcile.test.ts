@@ -96,7 +96,11 @@ describe("reconciler and retention", () => {
       headers: { authorization: `Bearer ${CRON_SECRET}` },
     });
     expect(retention.status).toBe(200);
-    expect(await retention.json()).toMatchObject({ deleted: expect.any(Number), more: false });
+    expect(await retention.json()).toMatchObject({
+      deleted: expect.any(Number),
+      deliveries: expect.any(Number),
+      more: false,
+    });
   });
 
   it("sends a never-dispatched run once, even when two reconcilers run at once, and it finishes", async () => {
@@ -251,11 +255,35 @@ describe("reconciler and retention", () => {
     });
     expect((await stack().api("PUT", "/api/runs/run_00000000000000000000000000/pin")).status).toBe(404);
 
+    // Webhook deliveries keep request bodies: they go after the same number of days.
+    const { webhookDeliveries, webhookEndpoints } = await import("@/server/db/schema");
+    const [workflowRow] = await database.select().from(runs).where(sql`${runs.id} = ${recent}`);
+    await database.insert(webhookEndpoints).values({
+      id: "wh_retention",
+      workspaceId: workflowRow?.workspaceId ?? "",
+      workflowId,
+      name: "retention",
+      keyId: "k1",
+      secretCiphertext: "unused",
+    });
+    const delivery = (id: string, daysAgo: number) => ({
+      id,
+      workspaceId: workflowRow?.workspaceId ?? "",
+      endpointId: "wh_retention",
+      outcome: "accepted" as const,
+      status: 202,
+      body: "{}",
+      receivedAt: sql`now() - make_interval(days => ${daysAgo})`,
+    });
+    await database.insert(webhookDeliveries).values([delivery("whd_old", 31), delivery("whd_recent", 1)]);
+
     const { applyRetention } = await import("@/server/retention/apply-retention");
     const first = await applyRetention(database, { limit: 1 });
-    expect(first).toEqual({ deleted: 1, more: true });
+    expect(first).toEqual({ deleted: 1, deliveries: 1, more: true });
     const second = await applyRetention(database, { limit: 10 });
     expect(second.deleted).toBeGreaterThanOrEqual(1);
+    const deliveriesLeft = await database.select({ id: webhookDeliveries.id }).from(webhookDeliveries);
+    expect(deliveriesLeft.map((row) => row.id)).toEqual(["whd_recent"]);
 
     const left = await database
       .select({ id: runs.id })
