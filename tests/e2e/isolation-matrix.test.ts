@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { API_KEY_SCOPES } from "@/contracts/access-kinds";
 import { generateApiKeySecret } from "@/server/api-keys/api-key-secret";
 import { edge, node } from "../fixtures/graphs";
 import { createClerkTestKeys } from "../helpers/clerk-tokens";
@@ -18,16 +19,7 @@ import { postgresAvailability } from "../helpers/test-database";
 
 const clerk = await createClerkTestKeys();
 const AZP = AUTHORIZED_PARTIES[0];
-const ALL_SCOPES = [
-  "workflows:read",
-  "workflows:write",
-  "runs:read",
-  "runs:write",
-  "webhooks:read",
-  "webhooks:write",
-  "schedules:read",
-  "schedules:write",
-];
+const ALL_SCOPES = [...API_KEY_SCOPES];
 
 type Ids = {
   workflowId: string;

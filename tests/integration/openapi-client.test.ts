@@ -6,6 +6,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_KEY_SCOPES } from "@/contracts/access-kinds";
 import { type CreatedKey, createKeyViaSession } from "../helpers/api-client";
 import { useStack } from "../helpers/stack";
 
@@ -17,16 +18,7 @@ import { useStack } from "../helpers/stack";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ALL_SCOPES = [
-  "workflows:read",
-  "workflows:write",
-  "runs:read",
-  "runs:write",
-  "webhooks:read",
-  "webhooks:write",
-  "schedules:read",
-  "schedules:write",
-];
+const ALL_SCOPES = [...API_KEY_SCOPES];
 
 /** The client a user would write; `drain` lets the test's engine finish queued runs without sleeping. */
 const CLIENT_SOURCE = `
