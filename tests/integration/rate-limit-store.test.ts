@@ -33,7 +33,7 @@ const stores: Array<[string, () => RateLimitStore]> = [
   ["in-process", () => createMemoryRateLimitStore()],
   [
     "upstash on Redis",
-    () => createUpstashRateLimitStore({ url: shim.url, token: shim.token, timeoutMs: 2_000 }),
+    () => createUpstashRateLimitStore({ url: shim.url, token: shim.token, timeoutMs: 15_000 }),
   ],
 ];
 

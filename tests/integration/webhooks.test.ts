@@ -411,7 +411,8 @@ describe("webhook triggers", () => {
       global.__stepwiseRateLimitStore = createUpstashRateLimitStore({
         url: shim.url,
         token: shim.token,
-        timeoutMs: 2_000,
+        // Generous: on a busy machine a slow answer would fail closed (503) and hide what is tested.
+        timeoutMs: 15_000,
       });
     });
 
