@@ -162,7 +162,17 @@ async function startEngine(
 
   const realtimeSecret = options.realtimeSecret ?? randomBytes(32).toString("hex");
   const hub = new RealtimeHub(realtimeSecret, () => clock.now());
-  const router = createRouter({ intake, executor, registry, store, hub, realtimeSecret, clock, tracker });
+  const router = createRouter({
+    intake,
+    executor,
+    registry,
+    store,
+    hub,
+    realtimeSecret,
+    signingKey: options.signingKey,
+    clock,
+    tracker,
+  });
   const server = http.createServer((req, res) => void router(req, res));
   server.on("upgrade", (req, socket, head) => {
     if (!hub.handleUpgrade(req, socket, head)) socket.destroy();

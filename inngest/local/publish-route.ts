@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { bearerToken, hasSigningKey } from "./api-auth";
 import { HttpError, parseJsonLoose, readBody, sendJson } from "./http-util";
+import { verifyToken } from "./realtime-token";
 import type { RouteDeps } from "./routes";
 
 /**
@@ -9,13 +11,22 @@ import type { RouteDeps } from "./routes";
  * parsed as JSON when it is JSON and kept as text otherwise. A `text/stream`
  * body (a ReadableStream payload) becomes datastream-start / chunk* /
  * datastream-end messages, as Inngest sends them.
+ *
+ * Auth as Inngest's `PostPublish` (pkg/execution/realtime/api.go): a
+ * subscription token (bearer or `?token=`) never publishes (401), whatever
+ * else the request carries; otherwise the signing key is required when the
+ * engine has one.
  */
 export async function handlePublish(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  d: Pick<RouteDeps, "hub" | "executor">,
+  d: Pick<RouteDeps, "hub" | "executor" | "realtimeSecret" | "signingKey" | "clock">,
 ): Promise<void> {
+  const token = bearerToken(req) || (url.searchParams.get("token") ?? "");
+  if (verifyToken(token, d.realtimeSecret, d.clock.now()))
+    throw new HttpError(401, "Not authenticated for publishing");
+  if (!hasSigningKey(req, d.signingKey)) throw new HttpError(401, "Not authenticated");
   const channel = url.searchParams.get("channel") ?? "";
   const topics = url.searchParams.getAll("topic");
   if (!channel || topics.length === 0) throw new HttpError(400, "channel and topic are required");

@@ -3,7 +3,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 /**
  * Realtime subscription tokens: HS256 JWTs signed with an engine secret.
  * A token grants exactly the channel/topic pairs it was minted for; an
- * entry without topics grants the whole channel.
+ * entry without topics grants the whole channel. As Inngest's (pkg/execution/
+ * realtime/token.go, `DefaultExpiry`) they live one minute: a subscriber that
+ * connects again later needs a fresh token. The token is checked when the
+ * socket opens; an open socket outlives it, as on Inngest.
  */
 
 export type RealtimeGrant = { channel: string; topics: string[] | "*" };
@@ -12,7 +15,7 @@ type Claims = { iss: string; iat: number; exp: number; grants: RealtimeGrant[] }
 
 const b64url = (input: Buffer | string) => Buffer.from(input).toString("base64url");
 
-export const TOKEN_TTL_MS = 60 * 60 * 1000;
+export const TOKEN_TTL_MS = 60 * 1000;
 
 export function mintToken(grants: RealtimeGrant[], secret: string, now: number): string {
   const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
@@ -35,7 +38,7 @@ export function verifyToken(token: string, secret: string, now: number): Realtim
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<Claims>;
-    if (typeof claims.exp !== "number" || claims.exp * 1000 < now || !Array.isArray(claims.grants))
+    if (typeof claims.exp !== "number" || claims.exp * 1000 <= now || !Array.isArray(claims.grants))
       return undefined;
     return claims.grants;
   } catch {

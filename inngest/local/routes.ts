@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { hasSigningKey } from "./api-auth";
 import type { EngineClock } from "./clock";
 import type { EventIntake } from "./event-intake";
 import type { EventStore } from "./event-store";
@@ -27,13 +28,24 @@ export type RouteDeps = {
   store: EventStore;
   hub: RealtimeHub;
   realtimeSecret: string;
+  /** When set, the API answers only requests that carry it (see `Auth`). */
+  signingKey?: string;
   clock: EngineClock;
   tracker: WorkTracker;
 };
 
 type Params = Record<string, string>;
 type Handler = (req: IncomingMessage, res: ServerResponse, params: Params, url: URL) => Promise<void> | void;
-type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
+/**
+ * Who may call a route. Inngest's `inngest start` puts its whole API (REST,
+ * checkpoint, realtime, registration) behind `authn.SigningKeyMiddleware` when
+ * it has a signing key, and Inngest Cloud always does: "key" routes answer 401
+ * without it. "open": the event API (event keys are not checked here), health
+ * and the `/dev` info page. The realtime publish route checks its own (a
+ * subscription token is refused there; see publish-route.ts).
+ */
+type Auth = "key" | "open" | "self";
+type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler; auth: Auth };
 
 const RegisterBodySchema = z.looseObject({
   url: z.string(),
@@ -45,7 +57,7 @@ const CheckpointBodySchema = z.looseObject({
   steps: z.array(z.unknown()).default([]),
 });
 
-function route(method: string, path: string, handler: Handler): Route {
+function route(method: string, path: string, handler: Handler, auth: Auth = "key"): Route {
   const keys: string[] = [];
   const pattern = new RegExp(
     `^${path.replace(/:(\w+)/g, (_, key: string) => {
@@ -53,7 +65,7 @@ function route(method: string, path: string, handler: Handler): Route {
       return "([^/]+)";
     })}/?$`,
   );
-  return { method, pattern, keys, handler };
+  return { method, pattern, keys, handler, auth };
 }
 
 export function createRouter(d: RouteDeps) {
@@ -80,25 +92,34 @@ export function createRouter(d: RouteDeps) {
     sendJson(res, 200, envelope(data, now(), seconds), { "cache-control": `private, max-age=${seconds}` });
 
   const routes: Route[] = [
-    route("GET", "/", (_req, res) => sendJson(res, 200, { status: "ok", engine: "inngest-local" })),
-    route("GET", "/health", (_req, res) => sendJson(res, 200, { status: "ok" })),
-    route("GET", "/dev", (_req, res) =>
-      sendJson(res, 200, {
-        version: "inngest-local",
-        authed: false,
-        startOpts: { autodiscover: false, urls: d.registry.apps().map((app) => app.url) },
-        functions: d.registry
-          .functions()
-          .map(({ id, name, appId, triggers }) => ({ id, name, appId, triggers })),
-        handlers: [],
-      }),
+    route("GET", "/", (_req, res) => sendJson(res, 200, { status: "ok", engine: "inngest-local" }), "open"),
+    route("GET", "/health", (_req, res) => sendJson(res, 200, { status: "ok" }), "open"),
+    route(
+      "GET",
+      "/dev",
+      (_req, res) =>
+        sendJson(res, 200, {
+          version: "inngest-local",
+          authed: false,
+          startOpts: { autodiscover: false, urls: d.registry.apps().map((app) => app.url) },
+          functions: d.registry
+            .functions()
+            .map(({ id, name, appId, triggers }) => ({ id, name, appId, triggers })),
+          handlers: [],
+        }),
+      "open",
     ),
 
-    route("POST", "/e/:eventKey", async (req, res) => {
-      const seed = req.headers["x-inngest-event-id-seed"];
-      const ids = d.intake.send(await readJson(req), typeof seed === "string" ? seed : undefined);
-      sendJson(res, 200, { ids, status: 200 });
-    }),
+    route(
+      "POST",
+      "/e/:eventKey",
+      async (req, res) => {
+        const seed = req.headers["x-inngest-event-id-seed"];
+        const ids = d.intake.send(await readJson(req), typeof seed === "string" ? seed : undefined);
+        sendJson(res, 200, { ids, status: 200 });
+      },
+      "open",
+    ),
 
     route("POST", "/fn/register", async (req, res) => {
       const body = RegisterBodySchema.safeParse(await readJson(req));
@@ -126,12 +147,19 @@ export function createRouter(d: RouteDeps) {
       sendJson(res, 200, runOr404(params.runId ?? "").events),
     ),
 
-    route("POST", "/v1/realtime/publish", (req, res, _params, url) => handlePublish(req, res, url, d)),
+    route(
+      "POST",
+      "/v1/realtime/publish",
+      (req, res, _params, url) => handlePublish(req, res, url, d),
+      "self",
+    ),
+    // Minted only for the signing key (Inngest's `PostCreateJWT` uses its AuthFinder,
+    // never a token), and answered 201 as Inngest does.
     route("POST", "/v1/realtime/token", async (req, res) => {
       const grants = grantsFromRequest(await readJson(req));
       if (!grants)
         throw new HttpError(400, "Expected [{ channel, name?, topics?, kind }] with at least one channel");
-      sendJson(res, 200, { jwt: mintToken(grants, d.realtimeSecret, d.clock.now()) });
+      sendJson(res, 201, { jwt: mintToken(grants, d.realtimeSecret, d.clock.now()) });
     }),
 
     route("POST", "/v1/runs/:runId/metadata", (_req, res) => sendJson(res, 200, {})),
@@ -187,6 +215,8 @@ export function createRouter(d: RouteDeps) {
       for (const candidate of routes) {
         const match = candidate.method === req.method ? candidate.pattern.exec(url.pathname) : null;
         if (!match) continue;
+        if (candidate.auth === "key" && !hasSigningKey(req, d.signingKey))
+          throw new HttpError(401, "Authentication failed");
         const params: Params = {};
         candidate.keys.forEach((key, i) => {
           params[key] = decodeURIComponent(match[i + 1] ?? "");

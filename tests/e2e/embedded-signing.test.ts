@@ -102,8 +102,12 @@ function signAt(body: unknown, key: string, t: number): string {
   return `t=${t}&s=${s}`;
 }
 
-async function engineRunCount(app: Launcher): Promise<number> {
-  const response = await fetch(`${app.engineUrl}/v1/runs`, { signal: AbortSignal.timeout(5_000) });
+/** The engine's API answers only the signing key's holder, as Inngest's does. */
+async function engineRunCount(app: Launcher, key: string): Promise<number> {
+  const response = await fetch(`${app.engineUrl}/v1/runs`, {
+    headers: { authorization: `Bearer ${key}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   const body = (await response.json()) as { data: unknown[] };
   return body.data.length;
 }
@@ -180,7 +184,9 @@ describe("npm start: /api/inngest verifies the local engine's signature", () => 
     const waiting = await startRun(app, approvalWorkflow, {});
     await waitForRuns(app, [waiting.runId], (r) => r.status === "waiting", "the approval", 30_000);
     const before = await getRun(app, waiting.runId);
-    const runsBefore = await engineRunCount(app);
+    const runsBefore = await engineRunCount(app, key);
+    const anonymous = await fetch(`${app.engineUrl}/v1/runs`, { signal: AbortSignal.timeout(5_000) });
+    expect(anonymous.status).toBe(401);
     const body = forgedCall(waiting.runId, sink.url);
     const text = JSON.stringify(body);
     const now = Math.round(Date.now() / 1000);
@@ -206,7 +212,7 @@ describe("npm start: /api/inngest verifies the local engine's signature", () => 
     // Nothing ran: no call out, no new engine run, the run unchanged.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(sink.hits("/ok/forged")).toBe(0);
-    expect(await engineRunCount(app)).toBe(runsBefore);
+    expect(await engineRunCount(app, key)).toBe(runsBefore);
     expect(await getRun(app, waiting.runId)).toEqual(before);
 
     // The control: signed with the key, the same body does make the app call out, so the refusals
