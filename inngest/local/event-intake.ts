@@ -11,9 +11,15 @@ import type { EngineLogger, EventPayload, IncomingEvent, LocalEvent } from "./ty
 import type { Waits } from "./waits";
 
 /**
- * What happens when an event arrives: dedup, then (in this order) resume
- * runs waiting for it, cancel runs whose `cancelOn` matches, and start a run
- * of every function it triggers (minus `idempotency` repeats).
+ * What happens when an event arrives: (in this order) resume runs waiting for
+ * it, cancel runs whose `cancelOn` matches, and start a run of every function
+ * it triggers, minus repeats. As on Inngest (pkg/execution/runner/runner.go:
+ * every event is stored and offered to pauses; `Initialize` schedules with the
+ * event id as idempotency key, so `ErrIdentifierExists` skips a function that
+ * already ran for that id within `FunctionIdempotencyPeriod`, 24 h), an event
+ * whose `id` repeats an earlier one still wakes waits and cancels runs; only a
+ * function that already started a run for that id starts none. A retried send
+ * (same SDK seed) is the same event and does nothing again.
  */
 export class EventIntake {
   readonly #idempotencyKeys = new Map<string, number>();
@@ -47,7 +53,7 @@ export class EventIntake {
       events.map((event, index) => {
         const seed = seedHeader ? { header: seedHeader, index } : undefined;
         const { stored, duplicate } = this.d.store.accept(event, this.d.clock.now(), seed);
-        if (!duplicate) this.dispatch(stored);
+        if (duplicate !== "retried-send") this.dispatch(stored);
         return stored.internalId;
       }),
     );
@@ -63,7 +69,8 @@ export class EventIntake {
     this.d.waits.onEvent(event);
     this.#cancelMatching(event);
     for (const fn of this.d.registry.triggeredBy(event)) {
-      if (fn.id === excludeFunctionId || this.#isRepeat(fn, event)) continue;
+      if (fn.id === excludeFunctionId || this.#ranForEventId(fn, stored) || this.#isRepeat(fn, event))
+        continue;
       this.d.store.linkRun(stored, this.d.executor.start(fn, stored.internalId, event).id);
     }
   }
@@ -83,6 +90,15 @@ export class EventIntake {
     }
   }
 
+  /**
+   * One run per function and event id per 24 hours. Only ids the sender chose
+   * can repeat: an event without one has its fresh internal id.
+   */
+  #ranForEventId(fn: RegisteredFunction, stored: LocalEvent): boolean {
+    if (stored.payload.id === stored.internalId) return false;
+    return this.#claimed(`event-id:${fn.id}:${stored.payload.id}`);
+  }
+
   /** `idempotency`: one run per function and key value per 24 hours. */
   #isRepeat(fn: RegisteredFunction, event: EventPayload): boolean {
     if (!fn.idempotency) return false;
@@ -93,7 +109,11 @@ export class EventIntake {
       this.d.logger.warn(`[inngest-local] ${fn.id} idempotency: ${(err as Error).message}`);
       return false;
     }
-    const key = `${fn.id}:${JSON.stringify(value ?? null)}`;
+    return this.#claimed(`${fn.id}:${JSON.stringify(value ?? null)}`);
+  }
+
+  /** Whether `key` was claimed within 24 hours; claims (and journals) it when not. */
+  #claimed(key: string): boolean {
     const now = this.d.clock.now();
     const until = this.#idempotencyKeys.get(key);
     if (until !== undefined && until > now) return true;

@@ -5,14 +5,15 @@ import type { EventPayload, IncomingEvent, LocalEvent } from "./types";
 /** Inngest deduplicates events by their `id` for 24 hours. */
 export const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export type AcceptedEvent = { stored: LocalEvent; duplicate: boolean };
+export type AcceptedEvent = { stored: LocalEvent; duplicate: false | "retried-send" | "same-id" };
 
 /**
- * Every event the engine received, with id deduplication. Ids the caller
- * sets (`id`) and ids derived from the SDK's retry seed both dedupe, so a
- * retried `send()` starts nothing twice. A duplicate by `id` gets a new
- * internal id with no runs, as Inngest answers; a retried seed maps to the
- * same internal id (Inngest derives it from the seed too).
+ * Every event the engine received. A retried `send()` (the SDK's id seed)
+ * maps to the same internal id, as Inngest derives it from the seed too, and
+ * is the same event: `duplicate: "retried-send"`. An event whose `id` repeats
+ * an earlier one within 24 h is a new event (new internal id), stored and
+ * flagged `deduplicated`: `duplicate: "same-id"`. It still reaches waits and
+ * cancellations; run creation is deduplicated per function by the intake.
  */
 export class EventStore {
   readonly #byInternalId = new Map<string, LocalEvent>();
@@ -45,12 +46,13 @@ export class EventStore {
   accept(event: IncomingEvent, now: number, seed?: { header: string; index: number }): AcceptedEvent {
     const internalId = seed ? seededUlid(seed.header, seed.index) : ulid(now);
     const bySeed = this.#byInternalId.get(internalId);
-    if (bySeed && now - bySeed.receivedAt < DEDUP_WINDOW_MS) return { stored: bySeed, duplicate: true };
+    if (bySeed && now - bySeed.receivedAt < DEDUP_WINDOW_MS)
+      return { stored: bySeed, duplicate: "retried-send" };
 
     if (event.id) {
       const previous = this.#byUserId.get(event.id);
       if (previous && now - previous.receivedAt < DEDUP_WINDOW_MS) {
-        // Like Inngest: the duplicate gets its own internal id, which starts no run.
+        // Like Inngest: the duplicate gets its own internal id.
         const trace: LocalEvent = {
           internalId: ulid(now),
           payload: toPayload(event, event.id, now),
@@ -59,7 +61,7 @@ export class EventStore {
           deduplicated: true,
         };
         this.#remember(trace);
-        return { stored: trace, duplicate: true };
+        return { stored: trace, duplicate: "same-id" };
       }
     }
 
