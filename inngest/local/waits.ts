@@ -2,6 +2,7 @@ import type { EngineClock, TimerHandle } from "./clock";
 import { resolveDeadline } from "./duration";
 import type { Executor, WaitStarter } from "./executor";
 import { matchesExpression } from "./expression";
+import { ulid } from "./ids";
 import type { Journal, OpDetail } from "./journal";
 import type { FunctionRegistry } from "./registry";
 import { isTerminal, type Run } from "./run-state";
@@ -10,7 +11,8 @@ import type { EngineLogger, EventPayload, LocalEvent, OutgoingOp } from "./types
 /**
  * Ops the executor (not the SDK) resolves later: Sleep (timer → null),
  * WaitForEvent (matching event → the event, timeout → null) and
- * InvokeFunction (child run → its output or error, timeout → error).
+ * InvokeFunction (child run → its output or error, a cancelled child → its
+ * `inngest/function.finished` event, timeout → error; no timeout = 1 year).
  */
 
 type Waiter = { runId: string; stepId: string; event: string; condition?: string; timer?: TimerHandle };
@@ -73,7 +75,13 @@ export class Waits implements WaitStarter {
     return undefined;
   }
 
-  /** A run ended: hand its result to the parent's `step.invoke`. */
+  /**
+   * A run ended: hand its result to the parent's `step.invoke`. Inngest resumes
+   * the parent with the child's `inngest/function.finished` event: its `result`
+   * as data, its `error` as an error, and when it has neither, as for a
+   * cancelled child, the whole event as data (`Pause.GetResumeData`), so the
+   * parent's `step.invoke` resolves instead of throwing.
+   */
   onRunFinished(child: Run): void {
     if (!child.parent) return;
     const parent = this.d.executor.runs.get(child.parent.runId);
@@ -82,15 +90,40 @@ export class Waits implements WaitStarter {
     const timer = this.#invokeTimers.get(key);
     if (timer) this.#clear(parent, timer);
     this.#invokeTimers.delete(key);
-    const error = child.error ?? {
-      name: "Error",
-      message: `Invoked run ${child.id} ended as ${child.status}`,
+    const stepId = child.parent.stepId;
+    if (child.status === "Completed") {
+      this.d.executor.resume(parent, stepId, { type: "data", data: child.output ?? null });
+    } else if (child.status === "Cancelled") {
+      this.d.executor.resume(parent, stepId, {
+        type: "data",
+        data: this.#cancelledFinish(child, parent, stepId),
+      });
+    } else {
+      const error = child.error ?? {
+        name: "Error",
+        message: `Invoked run ${child.id} ended as ${child.status}`,
+      };
+      this.d.executor.resume(parent, stepId, { type: "error", error });
+    }
+  }
+
+  /** The `inngest/function.finished` event of a cancelled child, as Inngest's `finalizeEvents` builds it. */
+  #cancelledFinish(child: Run, parent: Run, stepId: string) {
+    const now = this.d.clock.now();
+    return {
+      name: "inngest/function.finished",
+      id: ulid(now),
+      ts: now,
+      user: {},
+      data: {
+        function_id: child.functionId,
+        run_id: child.id,
+        event: child.event,
+        events: [child.event],
+        correlation_id: `${parent.id}.${stepId}`,
+        _inngest: { status: "Cancelled" },
+      },
     };
-    this.d.executor.resume(
-      parent,
-      child.parent.stepId,
-      child.status === "Completed" ? { type: "data", data: child.output ?? null } : { type: "error", error },
-    );
   }
 
   #sleep(run: Run, op: OutgoingOp) {
@@ -153,8 +186,13 @@ export class Waits implements WaitStarter {
       },
       ...(payload.v === undefined ? {} : { v: payload.v }),
     });
-    const at = resolveDeadline(opts.timeout, this.d.clock.now());
-    if (at !== undefined) this.#armInvokeTimeout(run, op.id, at);
+    // Inngest's `InvokeFunctionOpts.Expires`: no timeout (or "") means one year.
+    const now = this.d.clock.now();
+    const at =
+      opts.timeout === undefined || opts.timeout === ""
+        ? oneYearAfter(now)
+        : (resolveDeadline(opts.timeout, now) ?? oneYearAfter(now));
+    this.#armInvokeTimeout(run, op.id, at);
     const child = this.d.executor.start(fn, stored.internalId, stored.payload, {
       runId: run.id,
       stepId: op.id,
@@ -201,4 +239,11 @@ export class Waits implements WaitStarter {
     this.d.clock.clearTimer(timer);
     run.timers.delete(timer);
   }
+}
+
+/** `time.Now().AddDate(1, 0, 0)`: the same date and time a calendar year later (UTC). */
+function oneYearAfter(now: number): number {
+  const date = new Date(now);
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.getTime();
 }

@@ -87,4 +87,85 @@ describe.each(MODES)("step.invoke (%s mode)", (mode) => {
     await h.engine.clock.advance(3_600_000);
     expect(h.engine.getRun(runId)?.output).toMatch(/^timeout: .*Timed out/);
   });
+
+  it("without a timeout, expires after one year (Inngest's default), not never", async () => {
+    h = await startHarness(mode, (inngest) => {
+      const stuck = inngest.createFunction({ id: "stuck", triggers: [] }, async ({ step }) => {
+        await step.waitForEvent("never", { event: "app/never", timeout: "1000d" });
+        return "late";
+      });
+      const parent = inngest.createFunction(
+        { id: "patient", triggers: [{ event: "app/patient" }] },
+        async ({ step }) => {
+          try {
+            return await step.invoke("call", { function: stuck, data: {} });
+          } catch (err) {
+            return `${(err as Error).name}: ${(err as Error).message}`;
+          }
+        },
+      );
+      return [stuck, parent];
+    });
+    const start = h.engine.clock.now();
+    const runId = await trigger(h, "app/patient");
+    await h.engine.settle();
+    const yearLater = new Date(start);
+    yearLater.setUTCFullYear(yearLater.getUTCFullYear() + 1);
+    await h.engine.clock.advance(yearLater.getTime() - start - 60_000);
+    expect(h.engine.getRun(runId)?.status).toBe("Running");
+    await h.engine.clock.advance(60_000);
+    expect(h.engine.getRun(runId)).toMatchObject({ status: "Completed" });
+    expect(h.engine.getRun(runId)?.output).toMatch(/Timed out waiting for invoked function to complete/);
+    // The child itself is not ended by its parent's timeout.
+    expect(h.engine.listRuns({ functionId: "conformance-stuck" })[0]?.status).toBe("Running");
+  });
+
+  it("resolves the parent with the finish event when the child is cancelled (it does not throw)", async () => {
+    h = await startHarness(mode, (inngest) => {
+      const child = inngest.createFunction(
+        { id: "stoppable", triggers: [], cancelOn: [{ event: "app/stop" }] },
+        async ({ step }) => {
+          await step.sleep("nap", "1h");
+          return "woke";
+        },
+      );
+      const parent = inngest.createFunction(
+        { id: "waiter", triggers: [{ event: "app/wait-child" }] },
+        async ({ step }) => {
+          try {
+            return { resolved: await step.invoke("call", { function: child, data: { n: 1 } }) };
+          } catch (err) {
+            return { threw: (err as Error).message };
+          }
+        },
+      );
+      return [child, parent];
+    });
+    const runId = await trigger(h, "app/wait-child");
+    await h.engine.settle();
+    const [childRun] = h.engine.listRuns({ functionId: "conformance-stoppable" });
+    expect(childRun?.status).toBe("Running");
+
+    await h.inngest.send({ name: "app/stop", data: {} });
+    await h.engine.settle();
+    expect(h.engine.listRuns({ functionId: "conformance-stoppable" })[0]?.status).toBe("Cancelled");
+    const parent = h.engine.getRun(runId);
+    expect(parent?.status).toBe("Completed");
+    expect(parent?.output).toEqual({
+      resolved: {
+        name: "inngest/function.finished",
+        id: expect.any(String),
+        ts: expect.any(Number),
+        user: {},
+        data: {
+          function_id: "conformance-stoppable",
+          run_id: childRun?.runId,
+          event: expect.objectContaining({ name: "inngest/function.invoked" }),
+          events: [expect.objectContaining({ name: "inngest/function.invoked" })],
+          correlation_id: `${runId}.${parent?.steps[0]?.id}`,
+          _inngest: { status: "Cancelled" },
+        },
+      },
+    });
+  });
 });
