@@ -166,4 +166,29 @@ describe("sub-workflow nodes (pglite, checkpoint mode)", () => {
     expect(cancelled.status).toBe("cancelled");
     expect(stepOf(cancelled, "late").status).toBe("cancelled");
   });
+
+  it("fails the parent's node, and only it, when the child alone is cancelled", async () => {
+    // Inngest resolves a cancelled child's step.invoke (with its finish event) instead of
+    // throwing; the node reads the child's row either way and fails naming the cancellation.
+    const childId = await createWorkflow({
+      nodes: [node("nap", "delay", { duration: "1h" }), node("late", "text", { template: "late" })],
+      edges: [edge("nap", "late")],
+    });
+    const parentId = await createWorkflow({
+      nodes: [node("sub", "subworkflow", { workflowId: childId }), node("after", "text", { template: "x" })],
+      edges: [edge("sub", "after")],
+    });
+    const parentRunId = await startRun(parentId);
+    await stack().engine.settle();
+    const [child] = await childRunIds(parentRunId);
+    expect((await stack().api("POST", `/api/runs/${child?.runId}/cancel`)).status).toBe(200);
+    await stack().engine.drain();
+
+    const parent = await getRun(parentRunId);
+    expect(parent.status).toBe("failed");
+    expect(parent.error).toMatchObject({ nodeId: "sub", code: "subworkflow_failed" });
+    expect(parent.error?.message).toMatch(/^Sub-workflow run run_\w+ cancelled$/);
+    expect(stepOf(parent, "after").status).toBe("cancelled");
+    expect((await getRun(child?.runId ?? "")).status).toBe("cancelled");
+  });
 });
