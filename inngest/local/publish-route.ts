@@ -12,10 +12,10 @@ import type { RouteDeps } from "./routes";
  * body (a ReadableStream payload) becomes datastream-start / chunk* /
  * datastream-end messages, as Inngest sends them.
  *
- * Auth as Inngest's `PostPublish` (pkg/execution/realtime/api.go): a
- * subscription token (bearer or `?token=`) never publishes (401), whatever
- * else the request carries; otherwise the signing key is required when the
- * engine has one.
+ * Auth as Inngest's `PostPublish` (pkg/execution/realtime/api.go, with
+ * `realtimeAuthMW`): a subscription token (the bearer, or `?token=` when there
+ * is no bearer) never publishes (401); otherwise the signing key is required
+ * when the engine has one.
  */
 export async function handlePublish(
   req: IncomingMessage,
