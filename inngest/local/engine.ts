@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { keepSynced, type SyncResult, syncApp } from "./app-sync";
+import { type RetryBackoff, resolveBackoff } from "./backoff";
 import { createManualClock, createRealClock, type EngineClock } from "./clock";
 import { ConcurrencyLimiter } from "./concurrency";
 import { EventIntake } from "./event-intake";
 import { EventStore } from "./event-store";
 import { Executor } from "./executor";
 import { type Journal, memoryJournal } from "./journal";
+import { LIMITS } from "./limits";
 import { RealtimeHub } from "./realtime-hub";
 import { FunctionRegistry } from "./registry";
 import { restoreState } from "./restore";
@@ -37,8 +39,15 @@ export type LocalEngineOptions = {
   syncRetryMs?: number;
   /** Sign calls like Inngest Cloud, for apps running in cloud mode. */
   signingKey?: string;
-  /** Delay before retry `attempt` (1-based) when the app sends no retry-after. */
-  retryBackoff?: (attempt: number) => number;
+  /**
+   * Delay before retry `attempt` (1-based) when the app sends no retry-after.
+   * Default `"inngest"`: Inngest's table (15 s, 30 s, 1 m … 2 h, + 0–30 s
+   * jitter), unless LOCAL_ENGINE_FAST_RETRIES=1 picks `"fast"` (1 s doubling
+   * to 1 min). A function replaces both.
+   */
+  retryBackoff?: "inngest" | "fast" | RetryBackoff;
+  /** Largest accepted event (JSON bytes). Default 512 KB (Inngest's); 256 KB is the free plan's. */
+  maxEventBytes?: number;
   /** HMAC secret for realtime tokens. Default: random per engine. */
   realtimeSecret?: string;
   /** Where to log. Default: warnings and errors to the console; `false`: silent. */
@@ -79,10 +88,6 @@ export type LocalEngine = {
   listEvents(): LocalEvent[];
   listFunctions(): { id: string; name: string; appId: string; url: string }[];
 };
-
-/** 1 s, 2 s, 4 s … capped at one minute: quick feedback locally. */
-export const defaultRetryBackoff = (attempt: number) =>
-  Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 60_000);
 
 export async function createLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   const logger = resolveLogger(options.logger);
@@ -130,7 +135,7 @@ async function startEngine(
     logger,
     mode,
     signingKey: options.signingKey,
-    backoff: options.retryBackoff ?? defaultRetryBackoff,
+    backoff: resolveBackoff(options.retryBackoff),
     resync: (serveUrl) => syncApp(serveUrl, syncDeps),
     onRunStarted: (run) =>
       logger.info(`[inngest-local] run ${run.id} started: ${run.functionId} (${run.event.name})`),
@@ -172,6 +177,7 @@ async function startEngine(
     signingKey: options.signingKey,
     clock,
     tracker,
+    maxEventBytes: options.maxEventBytes ?? LIMITS.eventBytes,
   });
   const server = http.createServer((req, res) => void router(req, res));
   server.on("upgrade", (req, socket, head) => {

@@ -1,8 +1,9 @@
+import { clampRetryAfter, type RetryBackoff } from "./backoff";
 import type { EngineClock } from "./clock";
 import type { ConcurrencyLimiter } from "./concurrency";
 import { ulid } from "./ids";
 import type { Journal, PersistedCall } from "./journal";
-import { LIMITS } from "./limits";
+import { checkpointRejection, invalidOpsError, LIMITS } from "./limits";
 import type { FunctionRegistry, RegisteredFunction } from "./registry";
 import { buildCallBody, createRun, isTerminal, type Run } from "./run-state";
 import { callSdk, type SdkAnswer } from "./sdk-client";
@@ -51,7 +52,7 @@ export type ExecutorOptions = {
   logger: EngineLogger;
   mode: EngineMode;
   signingKey?: string;
-  backoff: (attempt: number) => number;
+  backoff: RetryBackoff;
   resync: (appUrl: string) => Promise<unknown>;
   onRunStarted: (run: Run) => void;
   onRunFinished: (run: Run) => void;
@@ -115,19 +116,29 @@ export class Executor {
     this.#continue(run, raced);
   }
 
-  /** `POST /v1/checkpoint/:runId/async`: steps the SDK ran inline during a call. */
-  acceptCheckpoint(runId: string, queueItemId: string | undefined, ops: OutgoingOp[]): number {
+  /**
+   * `POST /v1/checkpoint/:runId/async`: steps the SDK ran inline during a call.
+   * 413 (with Inngest's message) when a step or the run state is over its
+   * limit: nothing is stored and the SDK resends the steps in its 206.
+   */
+  acceptCheckpoint(
+    runId: string,
+    queueItemId: string | undefined,
+    ops: OutgoingOp[],
+  ): { status: number; message?: string } {
     const run = this.runs.get(runId);
-    if (!run) return 404;
+    if (!run) return { status: 404 };
     // 409 tells the SDK its dispatch is stale and stops it running more steps.
-    if (isTerminal(run.status) || (queueItemId && !run.activeCalls.has(queueItemId))) return 409;
+    if (isTerminal(run.status) || (queueItemId && !run.activeCalls.has(queueItemId))) return { status: 409 };
+    const rejection = checkpointRejection(run, ops);
+    if (rejection) return { status: 413, message: rejection };
     // Memoized (and journaled) before the SDK hears 200 and moves on.
     return this.o.journal.atomic(() => {
       for (const op of ops) {
         if (op.op !== "StepRun") continue;
-        if (!this.steps.memoize(run, op, { type: "data", data: op.data ?? null })) return 409;
+        if (!this.steps.memoize(run, op, { type: "data", data: op.data ?? null })) return { status: 409 };
       }
-      return 200;
+      return { status: 200 };
     });
   }
 
@@ -233,7 +244,15 @@ export class Executor {
   /** Synchronous: the caller wraps it in one journal transaction. */
   #handle(run: Run, fn: RegisteredFunction, target: Target, answer: SdkAnswer) {
     if (answer.kind === "complete") return this.finish(run, "Completed", { output: answer.data });
-    if (answer.kind === "ops") return this.#handleOps(run, fn, target, answer.ops, answer.retryAfterMs);
+    if (answer.kind === "ops") {
+      // Inngest rejects the whole answer when an op breaks a size limit and
+      // retries the call, so the step body runs again on every attempt.
+      const invalid = invalidOpsError(answer.ops);
+      if (!invalid) return this.#handleOps(run, fn, target, answer.ops, answer.retryAfterMs);
+      this.steps.recordAttemptError(run, invalid.op, invalid.error);
+      if (target.attempt + 1 >= fn.maxAttempts) return this.finish(run, "Failed", { error: invalid.error });
+      return this.#retry(run, target, answer.retryAfterMs);
+    }
 
     if (answer.unknownFunction && !target.resynced) {
       this.o.logger.warn(`[inngest-local] ${fn.id} unknown to its app; re-syncing ${fn.appUrl}`);
@@ -258,7 +277,7 @@ export class Executor {
     this.#dispatch(
       run,
       { ...target, attempt, resynced: false, callId: undefined },
-      retryAfterMs ?? this.o.backoff(attempt),
+      clampRetryAfter(retryAfterMs) ?? this.o.backoff(attempt),
     );
   }
 

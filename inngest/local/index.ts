@@ -3,10 +3,16 @@
  * The unmodified SDK talks to it over HTTP; see README.md next to this file.
  */
 export type { SyncResult } from "./app-sync";
+export {
+  FAST_RETRIES_ENV,
+  fastBackoff,
+  INNGEST_BACKOFF_TABLE_MS,
+  inngestBackoff,
+  type RetryBackoff,
+} from "./backoff";
 export { DataDirLockedError } from "./data-dir-lock";
 export {
   createLocalEngine,
-  defaultRetryBackoff,
   type LocalEngine,
   type LocalEngineClock,
   type LocalEngineOptions,

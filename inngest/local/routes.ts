@@ -6,6 +6,7 @@ import type { EventIntake } from "./event-intake";
 import type { EventStore } from "./event-store";
 import type { Executor } from "./executor";
 import { HttpError, readJson, sendJson } from "./http-util";
+import { eventTooLargeError } from "./limits";
 import { handlePublish } from "./publish-route";
 import type { RealtimeHub } from "./realtime-hub";
 import { grantsFromRequest, mintToken } from "./realtime-token";
@@ -32,6 +33,8 @@ export type RouteDeps = {
   signingKey?: string;
   clock: EngineClock;
   tracker: WorkTracker;
+  /** Largest accepted event in JSON bytes (`LIMITS.eventBytes` unless configured). */
+  maxEventBytes: number;
 };
 
 type Params = Record<string, string>;
@@ -115,7 +118,11 @@ export function createRouter(d: RouteDeps) {
       "/e/:eventKey",
       async (req, res) => {
         const seed = req.headers["x-inngest-event-id-seed"];
-        const ids = d.intake.send(await readJson(req), typeof seed === "string" ? seed : undefined);
+        const input = await readJson(req);
+        const tooLarge = eventTooLargeError(Array.isArray(input) ? input : [input], d.maxEventBytes);
+        // Inngest's event API answers 400 with the ids it accepted (none here) and the reason.
+        if (tooLarge) return sendJson(res, 400, { ids: [], status: 400, error: tooLarge });
+        const ids = d.intake.send(input, typeof seed === "string" ? seed : undefined);
         sendJson(res, 200, { ids, status: 200 });
       },
       "open",
@@ -134,8 +141,8 @@ export function createRouter(d: RouteDeps) {
       const ops = body.data.steps.filter(
         (op): op is OutgoingOp => !!op && typeof op === "object" && "op" in op,
       );
-      const status = d.executor.acceptCheckpoint(params.runId ?? "", body.data.qi_id, ops);
-      sendJson(res, status, status === 200 ? {} : { error: "stale or unknown run", status });
+      const { status, message } = d.executor.acceptCheckpoint(params.runId ?? "", body.data.qi_id, ops);
+      sendJson(res, status, status === 200 ? {} : { error: message ?? "stale or unknown run", status });
     }),
     route("POST", "/v1/checkpoint", notSupported("Durable Endpoints (sync checkpointing)")),
     route("POST", "/v1/checkpoint/:runId/steps", notSupported("Durable Endpoints (sync checkpointing)")),

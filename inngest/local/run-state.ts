@@ -44,6 +44,8 @@ export type Run = {
   activeCalls: Set<string>;
   /** Discoveries in a row that changed nothing; guards against a call loop. */
   idleDiscoveries: number;
+  /** Bytes of stored step state (`limits.stateSize`); computed on first use. */
+  stateBytes?: number;
   parent?: { runId: string; stepId: string };
 };
 

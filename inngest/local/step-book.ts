@@ -1,6 +1,6 @@
 import type { EngineClock } from "./clock";
 import type { Journal } from "./journal";
-import { checkStepLimits } from "./limits";
+import { checkStepLimits, trackStateSize } from "./limits";
 import { historyFor, isTerminal, type Run, stepName } from "./run-state";
 import { toSerializedError } from "./sdk-client";
 import type { MemoizedStep, OutgoingOp, SerializedError, StepStatus } from "./types";
@@ -42,7 +42,7 @@ export class StepBook {
   memoize(run: Run, op: OutgoingOp, memo: MemoizedStep, countsAsAttempt = true): boolean {
     if (isTerminal(run.status)) return false;
     const isNew = !run.state.has(op.id);
-    const breach = checkStepLimits(memo, stepName(op), isNew, run.state.size);
+    const breach = checkStepLimits(run, memo, isNew);
     if (breach) {
       this.fail(run, breach);
       return false;
@@ -61,6 +61,7 @@ export class StepBook {
       step.error = memo.error;
     }
 
+    trackStateSize(run, memo, run.state.get(op.id));
     run.state.set(op.id, memo);
     if (isNew) run.stack.push(op.id);
     run.outstanding.delete(op.id);

@@ -88,7 +88,7 @@ describe.skipIf(!bin)("PostgreSQL stops under load", () => {
     const { migrateDatabase } = await import("@/server/db/migrate");
     await migrateDatabase(postgres.url, "pg");
     const { createLocalEngine } = await import("../../inngest/local");
-    engine = await createLocalEngine({ port: 0, clock: "real", logger: false });
+    engine = await createLocalEngine({ port: 0, clock: "real", logger: false, retryBackoff: "fast" });
     process.env.INNGEST_DEV = engine.url;
     const { startAppServer } = await import("../helpers/app-server");
     app = await startAppServer();

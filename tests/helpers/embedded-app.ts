@@ -143,6 +143,8 @@ function launcherEnv(
     LOCAL_ENGINE_PORT: String(enginePort),
     PGLITE_DIR: options.dirs.pglite,
     LOCAL_ENGINE_DATA_DIR: options.dirs.engine,
+    // The launcher's engine otherwise waits Inngest's 15 s, 30 s, 1 m … between retries.
+    LOCAL_ENGINE_FAST_RETRIES: "1",
     APP_URL: `http://localhost:${port}`,
     CRON_SECRET: cronSecret,
     // Workflows in these tests call a loopback sink; production mode refuses that by default.

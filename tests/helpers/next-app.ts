@@ -53,7 +53,7 @@ function clerkEnv(clerk: NonNullable<NextAppOptions["clerk"]>): Record<string, s
 
 async function startNextApp(options: NextAppOptions): Promise<NextApp> {
   const database = await createTestDatabase(options.driver ?? "pglite");
-  const engine = await createLocalEngine({ port: 0, clock: "manual", logger: false });
+  const engine = await createLocalEngine({ port: 0, clock: "manual", logger: false, retryBackoff: "fast" });
   let server: NextServer;
   try {
     server = await startNextServer({

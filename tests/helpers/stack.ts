@@ -38,6 +38,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     clock: "manual",
     mode: options.mode ?? "checkpoint",
     logger: false,
+    // Suites assert on retried runs within one advance; limits.test.ts covers Inngest's table.
+    retryBackoff: "fast",
   });
   process.env.DATABASE_URL = database.url;
   process.env.INNGEST_DEV = engine.url;

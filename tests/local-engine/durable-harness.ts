@@ -37,7 +37,14 @@ export async function startDurable(
   options: LocalEngineOptions = {},
 ): Promise<DurableHarness> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const base = { clock: "manual" as const, mode, logger: false as const, dataDir, ...options };
+  const base = {
+    clock: "manual" as const,
+    mode,
+    logger: false as const,
+    retryBackoff: "fast" as const,
+    dataDir,
+    ...options,
+  };
   let engine = await createLocalEngine({ port: 0, ...base });
   const inngest = new Inngest({ id: "durable", isDev: true, baseUrl: engine.url, logger: silent });
   const app = await serveApp(inngest, define(inngest));

@@ -39,7 +39,14 @@ export async function startHarness(
   options: LocalEngineOptions & { streaming?: boolean } = {},
 ): Promise<Harness> {
   const { streaming, ...engineOptions } = options;
-  const engine = await createLocalEngine({ port: 0, clock: "manual", mode, logger: false, ...engineOptions });
+  const engine = await createLocalEngine({
+    port: 0,
+    clock: "manual",
+    mode,
+    logger: false,
+    retryBackoff: "fast",
+    ...engineOptions,
+  });
   const inngest = makeClient(engine.url);
   const app = await serveApp(inngest, define(inngest), 0, streaming);
   await engine.syncApp(app.url);

@@ -34,7 +34,7 @@ function startCli(args: string[]): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", CLI, "--quiet", ...args], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, INNGEST_SIGNING_KEY: "" },
+    env: { ...process.env, INNGEST_SIGNING_KEY: "", LOCAL_ENGINE_FAST_RETRIES: "1" },
   });
 }
 
