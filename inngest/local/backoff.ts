@@ -52,7 +52,7 @@ export const FAST_RETRIES_ENV = "LOCAL_ENGINE_FAST_RETRIES";
  */
 export function resolveBackoff(
   option: "inngest" | "fast" | RetryBackoff | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): RetryBackoff {
   if (typeof option === "function") return option;
   if (option === "fast") return fastBackoff;

@@ -17,7 +17,8 @@ const USAGE = `Usage: tsx inngest/local/cli.ts [options]
   --signing-key <k>  sign calls for apps in cloud mode (default INNGEST_SIGNING_KEY if set)
   --data-dir <dir>   keep runs, events and timers in <dir>/engine.sqlite so they survive a restart
                      (default: in memory; also INNGEST_LOCAL_DATA_DIR)
-  --quiet            log warnings and errors only`;
+  --quiet            log warnings and errors only
+Env: LOCAL_ENGINE_FAST_RETRIES=1 retries after 1 s, 2 s, 4 s … 1 min instead of Inngest's 15 s … 2 h table`;
 
 async function main() {
   const { values } = parseArgs({
