@@ -20,6 +20,8 @@ export const LIMITS = {
   /** `consts.DefaultMaxEventSize`; Inngest Cloud's free plan allows 256 KB. */
   eventBytes: 512 * 1024,
   freePlanEventBytes: 256 * 1024,
+  /** `consts.MaxStreamingMessageSizeBytes`: a realtime publish body is read up to this. */
+  publishBytes: 512 * 1024,
 } as const;
 
 /** `state.ErrStepOutputTooLarge` */
@@ -116,4 +118,14 @@ export function eventTooLargeError(events: unknown[], maxBytes: number): string 
     if (size > maxBytes) return `Event is over the max size: Max ${maxBytes} bytes / Size ${size} bytes`;
   }
   return undefined;
+}
+
+/**
+ * The first `maxBytes` of `text` in UTF-8, as `io.LimitReader` reads a
+ * publish body (`pkg/execution/realtime/api.go`); a character cut in half
+ * becomes U+FFFD, as Go's `json.Marshal` writes invalid UTF-8.
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, "utf8");
+  return bytes.length <= maxBytes ? text : bytes.subarray(0, maxBytes).toString("utf8");
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bearerToken, hasSigningKey } from "./api-auth";
 import { HttpError, parseJsonLoose, readBody, sendJson } from "./http-util";
+import { LIMITS, truncateUtf8 } from "./limits";
 import { verifyToken } from "./realtime-token";
 import type { RouteDeps } from "./routes";
 
@@ -44,7 +45,8 @@ export async function handlePublish(
     return sendJson(res, 200, {});
   }
 
-  const text = await readBody(req);
+  // Inngest reads at most 512 KB; a cut JSON body is no longer JSON and goes out as a string.
+  const text = truncateUtf8(await readBody(req), LIMITS.publishBytes);
   const data = text === "" ? null : parseJsonLoose(text);
   for (const topic of topics) d.hub.publish({ ...base, topic, kind: "data", data });
   sendJson(res, 200, {});

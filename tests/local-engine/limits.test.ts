@@ -1,4 +1,6 @@
+import { channel, staticSchema, subscribe } from "inngest/realtime";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { LIMITS } from "../../inngest/local/limits";
 import { type Harness, MODES, startHarness, trigger } from "./harness";
 
@@ -135,5 +137,27 @@ describe("limits", () => {
     await expect(h.inngest.send({ name: "app/mid", data: { s: "x".repeat(300 * 1024) } })).rejects.toThrow(
       /Max 262144 bytes/,
     );
+  });
+
+  it("cuts a realtime publish at 512 KB; the cut JSON reaches subscribers as a string", async () => {
+    // Node 20 has no global WebSocket; the SDK's subscribe client needs one.
+    (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+    h = await startHarness("checkpoint", () => []);
+    const big = channel({ name: "big", topics: { t: { schema: staticSchema<{ s: string }>() } } });
+    const received: unknown[] = [];
+    const sub = await subscribe({
+      app: h.inngest,
+      channel: big,
+      topics: ["t"],
+      onMessage: (m: { data: unknown }) => void received.push(m.data),
+    });
+    await h.inngest.realtime.publish(big.t, { s: "x".repeat(600 * 1024) });
+    await h.inngest.realtime.publish(big.t, { s: "fits" });
+    const deadline = Date.now() + 5_000;
+    while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    sub.close();
+    expect(typeof received[0]).toBe("string");
+    expect(received[0]).toBe(`{"s":"${"x".repeat(LIMITS.publishBytes - 6)}`);
+    expect(received[1]).toEqual({ s: "fits" });
   });
 });
