@@ -69,16 +69,18 @@ export function checkpointRejection(run: Run, ops: OutgoingOp[]): string | undef
  */
 export function invalidOpsError(ops: OutgoingOp[]): { op: OutgoingOp; error: SerializedError } | undefined {
   for (const op of ops) {
-    if (
-      op.op !== "StepRun" ||
-      storedSize({ type: "data", data: op.data ?? null }) <= LIMITS.stepOutputBytes
-    ) {
-      continue;
-    }
+    if (opOutputSize(op) <= LIMITS.stepOutputBytes) continue;
     const message = `error validating generator opcode ${op.id}: ${STEP_OUTPUT_TOO_LARGE}`;
     return { op, error: { name: "Error", message } };
   }
   return undefined;
+}
+
+/** `GeneratorOpcode.Output()`: a StepRun is stored wrapped in `{"data": …}`, a RunComplete as is. */
+function opOutputSize(op: OutgoingOp): number {
+  if (op.op === "StepRun") return storedSize({ type: "data", data: op.data ?? null });
+  if (op.op === "RunComplete") return jsonSize(op.data ?? null);
+  return 0;
 }
 
 /**

@@ -45,6 +45,26 @@ describe("limits", () => {
     }, 30_000);
   });
 
+  it("rejects a checkpointed run's result over 4 MB (RunComplete in a 206) like a step's", async () => {
+    let runs = 0;
+    h = await startHarness("checkpoint", (inngest) => [
+      inngest.createFunction(
+        { id: "big-result", retries: 1, triggers: [{ event: "app/result" }] },
+        async () => {
+          runs++;
+          return "x".repeat(4 * MB);
+        },
+      ),
+    ]);
+    const runId = await trigger(h, "app/result");
+    await h.engine.drain();
+    expect(h.engine.getRun(runId)).toMatchObject({
+      status: "Failed",
+      error: { name: "Error", message: expect.stringMatching(/step output size is greater than the limit$/) },
+    });
+    expect(runs).toBe(2);
+  });
+
   // Checkpoint mode only (production's): classic mode replays 30 MB per call and takes ~15 s here.
   it("fails the run early, without retries, once its state passes 32 MB", async () => {
     const chunk = 3 * MB;
