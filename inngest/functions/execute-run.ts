@@ -6,6 +6,7 @@ import { getDb } from "../../src/server/db/client";
 import { beginRunExecution } from "../../src/server/runs/begin-run-execution";
 import { executeNodeStep, NodeStepError } from "../../src/server/runs/execute-node-step";
 import { finishRunExecution } from "../../src/server/runs/finish-run-execution";
+import { InlineStateBudget } from "../../src/server/runs/inline-state-budget";
 import { createNodeEffects } from "../../src/server/runs/node-effects";
 import { publishRunEvents } from "../../src/server/runs/publish-run-events";
 import { inngest } from "../client";
@@ -83,8 +84,12 @@ export const executeRun = inngest.createFunction(
     if (started === null || "skipped" in started)
       return { runId, skipped: started?.skipped ?? "run is over" };
 
+    // Inngest keeps every step result in the run's state (32 MB at most): count what this run
+    // holds inline, so node outputs move out of line once it passes the budget.
+    const budget = new InlineStateBudget(getEnv().RUN_INLINE_STATE_BUDGET_BYTES);
+    budget.add(started);
     const runner: StepRunner = {
-      run: (id, fn) => step.run(id, fn) as Promise<never>,
+      run: (id, fn) => budget.track(() => step.run(id, fn) as Promise<never>),
       sleep: (id, ms) => step.sleep(id, ms),
       waitForEvent: (id, wait) =>
         "if" in wait
@@ -124,6 +129,7 @@ export const executeRun = inngest.createFunction(
               attempt,
               maxAttempts: maxAttempts ?? RETRIES + 1,
               publish: publishRunEvents,
+              inlineAllowed: (sizeBytes) => budget.allowsInline(sizeBytes),
             });
           } catch (error) {
             throw toInngestError(error);

@@ -36,6 +36,7 @@ export {
   WorkflowNodeSchema,
 } from "./graph/schema";
 export { subgraph } from "./graph/subgraph";
+export { countRunSteps, MAX_RUN_STEPS, STEPS_PER_NODE } from "./run/run-steps";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export {
   APPROVAL_DECISIONS,

@@ -204,6 +204,17 @@ const EnvSchema = z
 
     /** Runs of one workspace that execute at once (fair share); a workspace can set its own. */
     RUN_CONCURRENCY_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * Inline state a run's Inngest function may hold (Inngest allows 32 MB per run): once the step
+     * results it has memoized pass this many bytes, every further node output is stored out of line
+     * and travels as a reference. See docs/INNGEST_PARITY.md.
+     */
+    RUN_INLINE_STATE_BUDGET_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(24 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
     /** Live run streams (SSE): seconds between heartbeats, so idle proxies keep the connection. */
     RUN_STREAM_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(15),
     /**

@@ -9,6 +9,7 @@ export type GraphIssueCode =
   | "too_many_nodes"
   | "too_many_edges"
   | "too_large"
+  | "too_many_steps"
   | "invalid_handle"
   | "empty_graph";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countRunSteps, MAX_RUN_STEPS } from "../run/run-steps";
 import { checkEdges } from "./check-edges";
 import { checkNodes } from "./check-nodes";
 import { findCycles } from "./find-cycles";
@@ -11,6 +12,8 @@ export type ValidateGraphResult = { ok: true; graph: WorkflowGraph } | { ok: fal
 export type ValidateGraphOptions = {
   /** Accept a graph without nodes (an editor draft); running one still makes no sense. Default false. */
   allowEmpty?: boolean;
+  /** The step limit a run must fit in. Default MAX_RUN_STEPS (Inngest's); tests lower it. */
+  maxRunSteps?: number;
 };
 
 const EnvelopeSchema = z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) });
@@ -18,7 +21,8 @@ const EnvelopeSchema = z.object({ nodes: z.array(z.unknown()), edges: z.array(z.
 /**
  * Validates an untrusted graph and reports every problem found, each naming the node, edge and field:
  * size and count limits, node shapes, duplicate ids, unknown types, per-type configs (including
- * expression and template syntax), dangling edges, condition handles and cycles (with their path).
+ * expression and template syntax), dangling edges, condition handles and cycles (with their path);
+ * then whether a run of it fits Inngest's step limit.
  * On success returns the parsed graph with config defaults applied.
  */
 export function validateGraph(raw: unknown, options: ValidateGraphOptions = {}): ValidateGraphResult {
@@ -81,6 +85,17 @@ export function validateGraph(raw: unknown, options: ValidateGraphOptions = {}):
         path: toIssuePath(issue.path),
       })),
     );
+  }
+  const steps = countRunSteps(parsed.data);
+  const maxSteps = options.maxRunSteps ?? MAX_RUN_STEPS;
+  if (steps > maxSteps) {
+    return fail([
+      {
+        code: "too_many_steps",
+        message: `A run of this graph can take ${steps} durable steps (start, finish, one per node, three per delay, approval or sub-workflow node); the limit is ${maxSteps}`,
+        path: ["nodes"],
+      },
+    ]);
   }
   return { ok: true, graph: parsed.data };
 }

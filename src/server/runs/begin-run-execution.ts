@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { newId } from "@/lib/ids";
-import type { Database } from "../db/client";
-import { type RunEvent, runSteps, runs, workflowVersions } from "../db/schema";
+import type { Database, Transaction } from "../db/client";
+import { type RunEvent, runSteps, runs, stepOutputs, workflowVersions } from "../db/schema";
 import { appendRunEvents } from "./append-run-events";
+import { isOutputRef, OUTPUT_ALWAYS_INLINE_BYTES, type OutputRef } from "./output-refs";
 import { isTerminalRunStatus } from "./statuses";
 
 export type RunExecutionContext = {
@@ -12,7 +13,10 @@ export type RunExecutionContext = {
   input: unknown;
   /** The nodes a partial run executes; null runs the whole graph. */
   nodeIds: string[] | null;
-  /** Outputs given for nodes the run does not execute (templates see them as `nodes.<id>`). */
+  /**
+   * Outputs given for nodes the run does not execute (templates see them as `nodes.<id>`), as
+   * references: the `start` step's result is memoized in Inngest's state, so it carries none of them.
+   */
   seedOutputs: Record<string, unknown> | null;
 };
 
@@ -92,9 +96,58 @@ export async function beginRunExecution(
         graph: version.graph,
         input: run.input,
         nodeIds: run.nodeIds ?? null,
-        seedOutputs: run.seedOutputs ?? null,
+        seedOutputs: run.seedOutputs
+          ? await seedReferences(tx, { runId, workspaceId: run.workspaceId }, run.seedOutputs)
+          : null,
       },
       events,
     };
   });
+}
+
+/**
+ * A partial run's seeded outputs as references: each one not already a reference (the source run's
+ * large outputs are) is stored out of line once, as this run's output of that node (a seeded node
+ * never executes in the run, so the row is unambiguous), and a replayed start finds it again.
+ */
+async function seedReferences(
+  tx: Transaction,
+  owner: { runId: string; workspaceId: string },
+  seeds: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const sized = Object.entries(seeds).map(([nodeId, value]) => ({
+    nodeId,
+    value,
+    sizeBytes: isOutputRef(value) ? 0 : Buffer.byteLength(JSON.stringify(value ?? null)),
+  }));
+  const moving = sized.filter((seed) => seed.sizeBytes > OUTPUT_ALWAYS_INLINE_BYTES);
+  if (moving.length === 0) return seeds;
+  const stored = await tx
+    .select({ id: stepOutputs.id, nodeId: stepOutputs.nodeId, sizeBytes: stepOutputs.sizeBytes })
+    .from(stepOutputs)
+    .where(
+      and(
+        eq(stepOutputs.runId, owner.runId),
+        inArray(
+          stepOutputs.nodeId,
+          moving.map((seed) => seed.nodeId),
+        ),
+      ),
+    );
+  const refs = new Map<string, OutputRef>(
+    stored.map((row) => [row.nodeId, { $ref: row.id, sizeBytes: row.sizeBytes }]),
+  );
+  const missing = moving.filter((seed) => !refs.has(seed.nodeId));
+  if (missing.length > 0) {
+    const rows = missing.map((seed) => ({
+      id: newId("stepOutput"),
+      ...owner,
+      nodeId: seed.nodeId,
+      data: seed.value ?? null,
+      sizeBytes: seed.sizeBytes,
+    }));
+    await tx.insert(stepOutputs).values(rows);
+    for (const row of rows) refs.set(row.nodeId, { $ref: row.id, sizeBytes: row.sizeBytes });
+  }
+  return Object.fromEntries(sized.map((seed) => [seed.nodeId, refs.get(seed.nodeId) ?? seed.value]));
 }

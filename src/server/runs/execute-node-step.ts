@@ -58,6 +58,8 @@ async function runNodeStep(
     attempt: number;
     maxAttempts: number;
     publish: PublishRunEvents;
+    /** The run's inline budget: may this output stay inline? Absent: up to OUTPUT_INLINE_LIMIT_BYTES. */
+    inlineAllowed?: (sizeBytes: number) => boolean;
   },
   span: NodeSpan,
 ): Promise<unknown> {
@@ -132,7 +134,7 @@ async function runNodeStep(
   }
   let output: unknown;
   try {
-    output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result);
+    output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result, args.inlineAllowed);
     await args.publish(await recordStepSucceeded(db, { ...ref, output, logs, usage }));
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.

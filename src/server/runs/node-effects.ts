@@ -1,11 +1,13 @@
-import type { NodeEffects } from "@/engine";
+import type { NodeEffects, RunScope } from "@/engine";
 import { withRequestContext } from "@/lib/request-context";
 import { recordApprovalOutcome } from "../approvals/record-approval-outcome";
 import { requestApproval } from "../approvals/request-approval";
 import { getDb } from "../db/client";
+import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import { recordSubrunOutcome } from "../subruns/record-subrun-outcome";
 import { startSubrun } from "../subruns/start-subrun";
+import { resolveOutputRefs } from "./output-refs";
 import { startDelayStep } from "./start-delay-step";
 
 /**
@@ -31,15 +33,26 @@ export function createNodeEffects(ctx: {
         throw ctx.asStepError(error);
       }
     });
+  // Large (or over-budget) upstream outputs travel as references; templates see the data itself.
+  const resolved = async (db: Database, scope: RunScope): Promise<RunScope> => ({
+    ...scope,
+    nodes: await resolveOutputRefs(db, workspaceId, scope.nodes),
+  });
   return {
     requestApproval: (node, scope) =>
-      guarded(node.id, async () => requestApproval(await getDb(), { ...ref(node.id), node, scope })),
+      guarded(node.id, async () => {
+        const db = await getDb();
+        return requestApproval(db, { ...ref(node.id), node, scope: await resolved(db, scope) });
+      }),
     recordApproval: (node) =>
       guarded(node.id, async () => recordApprovalOutcome(await getDb(), ref(node.id))),
     startDelay: (node) =>
       guarded(node.id, async () => publish(await startDelayStep(await getDb(), ref(node.id)))),
     startChildRun: (node, scope) =>
-      guarded(node.id, async () => startSubrun(await getDb(), { ...ref(node.id), node, scope })),
+      guarded(node.id, async () => {
+        const db = await getDb();
+        return startSubrun(db, { ...ref(node.id), node, scope: await resolved(db, scope) });
+      }),
     recordChildRun: (node, child, result) =>
       guarded(node.id, async () => recordSubrunOutcome(await getDb(), { ...ref(node.id), child, result })),
   };

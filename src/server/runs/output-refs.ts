@@ -24,13 +24,25 @@ export function isOutputRef(value: unknown): value is OutputRef {
   );
 }
 
-/** Keeps a small output as it is; stores a large one and returns its reference. */
+/**
+ * Outputs this small stay inline even once a run's inline budget is spent: a reference
+ * (`{"$ref":"out_…","sizeBytes":…}`) is about as large, so storing them would save nothing.
+ */
+export const OUTPUT_ALWAYS_INLINE_BYTES = 128;
+
+/**
+ * Keeps a small output as it is; stores a large one and returns its reference. `inlineAllowed`
+ * is the run's inline budget speaking (see inline-state-budget.ts): once it says no, every output
+ * but the tiniest goes out of line.
+ */
 export async function storeOutput(
   db: DatabaseOrTransaction,
   owner: { runId: string; workspaceId: string; nodeId: string },
   output: { value: unknown; sizeBytes: number },
+  inlineAllowed: (sizeBytes: number) => boolean = () => true,
 ): Promise<unknown> {
-  if (output.sizeBytes <= OUTPUT_INLINE_LIMIT_BYTES) return output.value;
+  if (output.sizeBytes <= OUTPUT_ALWAYS_INLINE_BYTES) return output.value;
+  if (output.sizeBytes <= OUTPUT_INLINE_LIMIT_BYTES && inlineAllowed(output.sizeBytes)) return output.value;
   const id = newId("stepOutput");
   await db.insert(stepOutputs).values({ id, ...owner, data: output.value, sizeBytes: output.sizeBytes });
   return { $ref: id, sizeBytes: output.sizeBytes } satisfies OutputRef;
