@@ -16,9 +16,19 @@ export const RunEventMessageSchema = z.object({
 });
 export type RunEventMessage = z.infer<typeof RunEventMessageSchema>;
 
+/** What travels on the channel: a run event, or (too large to publish) its reference. */
+export const RunChannelMessageSchema = RunEventMessageSchema.extend({
+  /**
+   * Set when the event was too large to publish (Inngest truncates a publish over 512 KB): `data` is
+   * then `{}`, and subscribers read the whole event by its seq from the run's stored events.
+   */
+  omitted: z.object({ sizeBytes: z.number().int() }).optional(),
+});
+export type RunChannelMessage = z.infer<typeof RunChannelMessageSchema>;
+
 export const runChannel = realtime.channel({
   name: ({ runId }: { runId: string }) => `run:${runId}`,
   topics: {
-    events: { schema: RunEventMessageSchema },
+    events: { schema: RunChannelMessageSchema },
   },
 });

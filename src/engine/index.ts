@@ -36,7 +36,6 @@ export {
   WorkflowNodeSchema,
 } from "./graph/schema";
 export { subgraph } from "./graph/subgraph";
-export { countRunSteps, MAX_RUN_STEPS, STEPS_PER_NODE } from "./run/run-steps";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export {
   APPROVAL_DECISIONS,
@@ -108,6 +107,7 @@ export { MAX_SQL_PARAMS, MAX_SQL_ROWS } from "./nodes/sql/sql-config";
 export { MAX_SUBWORKFLOW_DEPTH } from "./nodes/subworkflow-config";
 export { subworkflowInputOf } from "./nodes/subworkflow-node";
 export { type Plan, type PlanState, planNext } from "./run/plan-next";
+export { countRunSteps, MAX_RUN_STEPS, STEPS_PER_NODE } from "./run/run-steps";
 export {
   type ApprovalTicket,
   approvalRequestIdFor,

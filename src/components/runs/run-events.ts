@@ -13,10 +13,25 @@ export function mergeRunEvents(...sources: readonly (readonly RunEventMessage[])
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** The first seq missing while a later one is there (seqs start at 1 and have no holes), or null. */
-export function firstMissingSeq(events: readonly RunEventMessage[]): number | null {
+/**
+ * The first seq missing while a later one is there (seqs start at 1 and have no holes), or null.
+ * `announced` are seqs known to exist without their data (events too large to publish live):
+ * missing too until they are read.
+ */
+export function firstMissingSeq(
+  events: readonly RunEventMessage[],
+  announced: readonly number[] = [],
+): number | null {
   const gap = events.findIndex((event, index) => event.seq !== index + 1);
-  return gap === -1 ? null : gap + 1;
+  const have = new Set(events.map((event) => event.seq));
+  const unread = announced.filter((seq) => !have.has(seq));
+  const candidates = [...(gap === -1 ? [] : [gap + 1]), ...unread];
+  return candidates.length === 0 ? null : Math.min(...candidates);
+}
+
+/** A live message published without its data (too large): only its seq is known. */
+export function isOmittedRunEvent(value: unknown): boolean {
+  return isRunEventMessage(value) && (value as { omitted?: unknown }).omitted !== undefined;
 }
 
 /** The run's status as its latest `run.status` event says, else what the page was rendered with. */

@@ -1,5 +1,5 @@
 import { logger } from "@/lib/logger";
-import { runChannel } from "../../../inngest/channels";
+import { type RunChannelMessage, runChannel } from "../../../inngest/channels";
 import { inngest } from "../../../inngest/client";
 import type { RunEvent } from "../db/schema";
 import { toRunEventMessage } from "./run-event-message";
@@ -23,9 +23,27 @@ import { toRunEventMessage } from "./run-event-message";
 export async function publishRunEvents(events: RunEvent[]): Promise<void> {
   for (const event of events) {
     try {
-      await inngest.realtime.publish(runChannel({ runId: event.runId }).events, toRunEventMessage(event));
+      await inngest.realtime.publish(runChannel({ runId: event.runId }).events, publishable(event));
     } catch (error) {
       logger.warn({ runId: event.runId, seq: event.seq, err: error }, "realtime publish failed");
     }
   }
+}
+
+/**
+ * Events larger than this are published as a reference: Inngest truncates a realtime publish over
+ * 512 KB (and sends what is left as a string), so half of that leaves room for the envelope.
+ */
+export const REALTIME_INLINE_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The message for an event: the whole event, or, above REALTIME_INLINE_LIMIT_BYTES, its seq and size
+ * with `data` left out. Subscribers (the SSE feed, the run page) then read it by seq from run_events,
+ * so what they pass on is always the whole event.
+ */
+export function publishable(event: RunEvent): RunChannelMessage {
+  const message = toRunEventMessage(event);
+  const sizeBytes = Buffer.byteLength(JSON.stringify(message));
+  if (sizeBytes <= REALTIME_INLINE_LIMIT_BYTES) return message;
+  return { ...message, data: {}, omitted: { sizeBytes } };
 }

@@ -3,7 +3,12 @@
 import { useRealtime } from "inngest/react";
 import { useEffect, useMemo, useState } from "react";
 import type { RunEventMessage } from "../../../../inngest/channels";
-import { firstMissingSeq, isRunEventMessage, mergeRunEvents } from "../../../components/runs/run-events";
+import {
+  firstMissingSeq,
+  isOmittedRunEvent,
+  isRunEventMessage,
+  mergeRunEvents,
+} from "../../../components/runs/run-events";
 
 /** How often, and how many times, a gap is read again while its events are not stored yet. */
 const GAP_RETRY_MS = 1_000;
@@ -31,11 +36,18 @@ export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
   const [gapReads, setGapReads] = useState(0);
 
   const live = messages.all;
-  const events = useMemo(() => {
-    const received = live.flatMap((message) => (isRunEventMessage(message.data) ? [message.data] : []));
-    return mergeRunEvents(initialEvents, filled, received);
+  // A live message without its data (an event too large to publish) announces its seq; the event
+  // itself is read from the events route like a gap.
+  const { events, announced } = useMemo(() => {
+    const received = live.flatMap((message) =>
+      isRunEventMessage(message.data) && !isOmittedRunEvent(message.data) ? [message.data] : [],
+    );
+    const omitted = live.flatMap((message) =>
+      isRunEventMessage(message.data) && isOmittedRunEvent(message.data) ? [message.data.seq] : [],
+    );
+    return { events: mergeRunEvents(initialEvents, filled, received), announced: omitted };
   }, [initialEvents, filled, live]);
-  const missingFrom = firstMissingSeq(events);
+  const missingFrom = firstMissingSeq(events, announced);
 
   useEffect(() => {
     if (missingFrom === null || gapReads >= GAP_RETRIES) return;

@@ -1,5 +1,5 @@
 import { subscribe } from "inngest/realtime";
-import { type RunEventMessage, runChannel } from "../../../../inngest/channels";
+import { type RunChannelMessage, runChannel } from "../../../../inngest/channels";
 import { inngest } from "../../../../inngest/client";
 
 /** A live server-side subscription to one run's channel. */
@@ -12,7 +12,7 @@ export type RunChannelSubscription = {
 /** Opens a subscription; resolves once it is connected, so nothing published afterwards is missed. */
 export type SubscribeRunChannel = (
   runId: string,
-  onMessage: (message: RunEventMessage) => void,
+  onMessage: (message: RunChannelMessage) => void,
 ) => Promise<RunChannelSubscription>;
 
 /** Node 20 has no global WebSocket, which the SDK's subscriber needs (Node 22 has one). */

@@ -119,7 +119,10 @@ export class RunFeed {
   async #connect(): Promise<void> {
     const { runId, subscribe, clock, connectTimeoutMs } = this.options;
     let timer: TimerHandle | undefined;
-    const attempt = subscribe(runId, (message) => this.#broadcast([message]));
+    // A message published without its data (too large for a publish) is read whole from run_events.
+    const attempt = subscribe(runId, (message) =>
+      message.omitted ? this.requestCatchUp() : this.#broadcast([message]),
+    );
     const timeout = new Promise<never>((_, reject) => {
       timer = clock.setTimer(clock.now() + connectTimeoutMs, () =>
         reject(new Error(`realtime did not connect within ${connectTimeoutMs} ms`)),
