@@ -264,6 +264,48 @@ export function defineRunStreamSuite(options: StackOptions) {
       expect(claims.grants).toEqual([{ channel: `run:${runId}`, topics: ["events"] }]);
     });
 
+    it("delivers a 600 KB event whole: published as a reference, read from run_events", async () => {
+      const { getDb } = await import("@/server/db/client");
+      const { appendRunEvents } = await import("@/server/runs/append-run-events");
+      const { publishRunEvents } = await import("@/server/runs/publish-run-events");
+      const { subscribeRunChannel } = await import("@/server/runs/stream/realtime-run-subscription");
+      const { LOCAL_WORKSPACE_ID } = await import("@/server/workspaces/ensure-local-workspace");
+      const runId = await startRun(sleeping());
+      await stack().engine.settle();
+      const sse = await stream(`/api/runs/${runId}/stream`);
+      await sse.until(hasSeq(3));
+      // What the channel itself carries, as any other subscriber (the run page) sees it.
+      const published: string[] = [];
+      const subscription = await subscribeRunChannel(runId, (message) => {
+        published.push(JSON.stringify(message));
+      });
+
+      const message = "y".repeat(600 * 1024);
+      const db = await getDb();
+      const events = await db.transaction((tx) =>
+        appendRunEvents(tx, {
+          runId,
+          workspaceId: LOCAL_WORKSPACE_ID,
+          events: [{ type: "log", nodeId: "wait", data: { level: "info", message } }],
+        }),
+      );
+      const seq = events[0]?.seq ?? 0;
+      await publishRunEvents(events);
+
+      await sse.until(hasSeq(seq), 15_000);
+      const frame = sse.events().find((f) => f.id === String(seq));
+      expect(JSON.parse(frame?.data ?? "")).toMatchObject({ runId, seq, type: "log", data: { message } });
+      // Inngest truncates a publish over 512 KB: the channel carried a reference, not the event.
+      await until(() => published.length > 0, "the published reference");
+      subscription.close();
+      expect(published[0]?.length).toBeLessThan(512 * 1024);
+      expect(JSON.parse(published[0] ?? "")).toMatchObject({
+        seq,
+        data: {},
+        omitted: { sizeBytes: expect.any(Number) },
+      });
+    });
+
     it("reads the database once per subscriber to replay, and never again while realtime delivers", async () => {
       const { observeQueries } = await import("@/server/db/query-observer");
       const { runFeedStats } = await import("@/server/runs/stream/run-feeds");
