@@ -24,7 +24,8 @@ const RETRIES = 10;
  * Steps (ids are stable; never rename them, runs in flight replay by id):
  *   start            claims the run for this function run (another owner → stop, writing nothing),
  *                    run → running, one pending run_steps row per executed node; returns graph, input,
- *                    and for a partial run the nodes to execute and the seeded upstream outputs
+ *                    and for a partial run the nodes to execute and the seeded upstream outputs (as
+ *                    references: Inngest memoizes this result, 4 MB at most)
  *   delay-start:<nodeId>  a delay node's step row → running (its start time) and `step.started`,
  *                    before its sleep (new: older runs meet it on replay; it writes only to a pending row)
  *   sleep:<nodeId>   the durable wait of a delay node
@@ -42,6 +43,10 @@ const RETRIES = 10;
  * (one node alone, say) executes only the subgraph of its nodes. Cancelling a run
  * sends `workflow/run.cancel-requested`, which stops this function before its
  * next step (`cancelOn`).
+ *
+ * Inngest keeps every step result in the run's state (32 MB at most): the function counts what it
+ * holds inline (InlineStateBudget), and once that passes RUN_INLINE_STATE_BUDGET_BYTES every further
+ * node output is stored out of line and its step returns a reference.
  *
  * Log lines carry the run id, the attempt and the id of the request that started
  * the run (the client's log-context middleware); a node's step adds its node id.

@@ -72,6 +72,69 @@ describe.skipIf(!CHROMIUM)("the run pages in a browser", () => {
     }
   });
 
+  it("reads an event too large to publish (a 600 KB run output) whole, and shows the run's end", async () => {
+    const sinks = ["s1", "s2", "s3"];
+    const created = await app().call<{ id: string }>("POST", "/api/workflows", {
+      body: {
+        name: "browser: large outcome",
+        graph: {
+          nodes: [
+            { id: "nap", type: "delay", position: { x: 0, y: 0 }, data: { config: { duration: "1h" } } },
+            ...sinks.map((id) => ({
+              id,
+              type: "transform",
+              position: { x: 200, y: 0 },
+              data: { config: { expression: "input.blob" } },
+            })),
+          ],
+          edges: sinks.map((id) => ({ id: `nap-${id}`, source: "nap", target: id })),
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    // Three sinks of 200 KB each: the run's output, and so its final `run.status` event, is 600 KB.
+    const started = await app().call<{ runId: string }>("POST", `/api/workflows/${created.body.id}/runs`, {
+      body: { input: { blob: "z".repeat(200_000) } },
+    });
+    const { runId } = started.body;
+    await app().engine.settle();
+
+    const page = await browser.newPage();
+    const eventReads: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes(`/api/runs/${runId}/events?after=`)) eventReads.push(request.url());
+    });
+    try {
+      await page.goto(`${app().url}/runs/${runId}`);
+      const status = page.getByTestId("run-status");
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("running");
+      await expect
+        .poll(() => page.getByTestId("live-status").textContent(), { timeout: 15_000 })
+        .toContain("live: open");
+
+      await app().engine.clock.advance(3_600_000);
+      await app().engine.settle();
+
+      // The status comes from the final event's data, which the live message left out.
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("succeeded");
+      const stored = await app().call<{ data: Array<{ seq: number; type: string; data: unknown }> }>(
+        "GET",
+        `/api/runs/${runId}/events`,
+      );
+      const final = stored.body.data.at(-1);
+      expect(final?.type).toBe("run.status");
+      expect(JSON.stringify(final).length).toBeGreaterThan(600_000);
+      const shown = await page
+        .locator("ol > li")
+        .evaluateAll((items) => items.map((item) => Number(item.getAttribute("value"))));
+      expect(shown).toEqual(stored.body.data.map((event) => event.seq));
+      // It was read from the events route, by its seq.
+      expect(eventReads.some((url) => url.endsWith(`after=${(final?.seq ?? 0) - 1}`))).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("lists runs under the filters a person picks, and opens one", async () => {
     const page = await browser.newPage();
     try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunEventMessage } from "../../inngest/channels";
 import {
   firstMissingSeq,
+  isOmittedRunEvent,
   isRunEventMessage,
   latestRunStatus,
   mergeRunEvents,
@@ -27,6 +28,14 @@ describe("a run's event log in the browser", () => {
     expect(firstMissingSeq([event(1), event(2), event(4), event(9)])).toBe(3);
     expect(firstMissingSeq([event(2)])).toBe(1);
     expect(firstMissingSeq([])).toBeNull();
+  });
+
+  it("counts a seq announced without its data (too large to publish) as missing until it is read", () => {
+    expect(firstMissingSeq([event(1), event(2)], [3])).toBe(3);
+    expect(firstMissingSeq([event(1), event(2), event(4)], [5])).toBe(3);
+    expect(firstMissingSeq([event(1), event(2), event(3)], [3])).toBeNull();
+    expect(isOmittedRunEvent({ ...event(3), data: {}, omitted: { sizeBytes: 600_000 } })).toBe(true);
+    expect(isOmittedRunEvent(event(3))).toBe(false);
   });
 
   it("takes the status from the latest run.status event, else the rendered one", () => {
