@@ -206,6 +206,41 @@ describe("webhook triggers", () => {
     expect((await send(hook, { a: 1 })).status).toBe(202);
   });
 
+  it("treats the endpoints of a deleted workflow as gone: 404 everywhere, deliveries not taken nor logged", async () => {
+    const workflow = await newWorkflow();
+    const hook = await createWebhook({}, workflow);
+    expect((await send(hook, { before: true })).status).toBe(202);
+    expect((await stack().api("DELETE", `/api/workflows/${workflow}`)).status).toBe(204);
+    const path = `/api/workflows/${workflow}/webhooks/${hook.id}`;
+    expect((await stack().api("GET", path)).status).toBe(404);
+    expect((await stack().api("PATCH", path, { name: "zombie" })).status).toBe(404);
+    expect((await stack().api("POST", `${path}/rotate`, {})).status).toBe(404);
+    expect((await stack().api("GET", `${path}/deliveries`)).status).toBe(404);
+    expect((await stack().api("DELETE", path)).status).toBe(404);
+    expect((await send(hook, { after: true })).status).toBe(404);
+    const { getDb } = await import("@/server/db/client");
+    const logged = await (await getDb()).execute(
+      sql`select outcome from webhook_deliveries where endpoint_id = ${hook.id} order by received_at`,
+    );
+    const rows = ((logged as { rows?: unknown[] }).rows ?? (logged as unknown as unknown[])) as Array<{
+      outcome: string;
+    }>;
+    expect(rows.map((row) => row.outcome)).toEqual(["accepted"]);
+  });
+
+  it("refuses a Stripe endpoint without Stripe's secret (Stripe signs with its own)", async () => {
+    const created = await stack().api("POST", `/api/workflows/${workflowId}/webhooks`, {
+      name: "stripe",
+      verification: "stripe",
+    });
+    expect(created.status).toBe(422);
+    expect(JSON.stringify(created.body)).toContain("secret");
+    const stripe = await createWebhook({ verification: "stripe", secret: "whsec_from_stripe_0123456789" });
+    const rotate = await stack().api("POST", `/api/workflows/${workflowId}/webhooks/${stripe.id}/rotate`, {});
+    expect(rotate.status).toBe(422);
+    expect(JSON.stringify(rotate.body)).toContain("secret");
+  });
+
   it("makes one run of one message id delivered 10 times at once; the others answer its id", async () => {
     const workflow = await newWorkflow();
     const hook = await createWebhook({}, workflow);

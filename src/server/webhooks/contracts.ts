@@ -62,7 +62,11 @@ export const CreateWebhookBody = z
       message: "a Standard Webhooks secret is whsec_ followed by base64 of at least 24 bytes",
       path: ["secret"],
     },
-  );
+  )
+  .refine((body) => body.verification !== "stripe" || body.secret !== undefined, {
+    message: "Stripe signs with its own endpoint secret (whsec_… from Stripe's dashboard): pass it as secret",
+    path: ["secret"],
+  });
 export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>;
 
 export const UpdateWebhookBody = z

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import type { DatabaseOrTransaction } from "../db/client";
@@ -7,6 +7,7 @@ import {
   type WebhookEndpoint,
   webhookDeliveries,
   webhookEndpoints,
+  workflows,
 } from "../db/schema";
 import type { ListDeliveriesQuery, WebhookDeliveryDto, WebhookDto } from "./contracts";
 
@@ -58,9 +59,11 @@ export async function getWebhookOrThrow(
   db: DatabaseOrTransaction,
   scope: { workspaceId: string; workflowId: string; webhookId: string },
 ): Promise<WebhookEndpoint> {
-  const [row] = await db
-    .select()
+  // A deleted workflow's endpoints are gone with it, as its other resources are.
+  const [found] = await db
+    .select({ endpoint: webhookEndpoints })
     .from(webhookEndpoints)
+    .innerJoin(workflows, and(eq(workflows.id, webhookEndpoints.workflowId), isNull(workflows.deletedAt)))
     .where(
       and(
         eq(webhookEndpoints.workspaceId, scope.workspaceId),
@@ -68,8 +71,8 @@ export async function getWebhookOrThrow(
         eq(webhookEndpoints.id, scope.webhookId),
       ),
     );
-  if (!row) throw notFound("Webhook");
-  return row;
+  if (!found) throw notFound("Webhook");
+  return found.endpoint;
 }
 
 export async function listWebhooks(

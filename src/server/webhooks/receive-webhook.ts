@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { notFound } from "@/lib/errors";
 import type { Database } from "../db/client";
-import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
+import { type WebhookEndpoint, webhookEndpoints, workflows } from "../db/schema";
 import { WITHHELD_HEADERS } from "./contracts";
 import { recordDelivery } from "./record-delivery";
 import { startWebhookRun, type WebhookRunResult } from "./start-webhook-run";
@@ -18,7 +18,13 @@ export async function receiveWebhook(
   db: Database,
   args: { webhookId: string; rawBody: string; headers: Headers },
 ): Promise<WebhookRunResult> {
-  const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, args.webhookId));
+  // An endpoint whose workflow was deleted is gone with it: 404, like a disabled one, not recorded.
+  const [found] = await db
+    .select({ endpoint: webhookEndpoints })
+    .from(webhookEndpoints)
+    .innerJoin(workflows, and(eq(workflows.id, webhookEndpoints.workflowId), isNull(workflows.deletedAt)))
+    .where(eq(webhookEndpoints.id, args.webhookId));
+  const endpoint = found?.endpoint;
   if (!endpoint?.enabled) throw notFound("Webhook");
   const headers = includedHeaders(endpoint, args.headers);
   let verified: { messageId: string | null };

@@ -29,6 +29,19 @@ export async function rotateWebhookSecret(
       },
     ]);
   }
+  if (body.secret === undefined && endpoint.verification === "stripe") {
+    throw new AppError(
+      "validation_failed",
+      "Invalid body: secret: Stripe's new endpoint secret is required",
+      [
+        {
+          path: ["body", "secret"],
+          message:
+            "Stripe signs with its own endpoint secret: roll it in Stripe's dashboard and pass it as secret",
+        },
+      ],
+    );
+  }
   const secret = body.secret ?? generateWebhookSecret();
   const now = new Date();
   const [row] = await db
