@@ -2,6 +2,7 @@ import { Inngest } from "inngest";
 import { getEnv, inngestBaseUrl, inngestDevMode } from "../src/lib/env";
 import { logger } from "../src/lib/logger";
 import { LogContextMiddleware } from "./log-context";
+import { sdkInternalLogger } from "./sdk-internal-logger";
 
 const env = getEnv();
 
@@ -18,6 +19,7 @@ export const inngest = new Inngest({
   signingKey: env.INNGEST_SIGNING_KEY,
   signingKeyFallback: env.INNGEST_SIGNING_KEY_FALLBACK,
   logger: logger.child({ component: "inngest" }),
+  internalLogger: sdkInternalLogger(logger.child({ component: "inngest" })),
   middleware: [LogContextMiddleware],
   // Checkpointing runs consecutive steps in one request; hand back to Inngest
   // before the platform's function time limit cuts the request off.

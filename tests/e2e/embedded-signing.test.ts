@@ -15,6 +15,7 @@ import {
   startLauncher,
 } from "../helpers/embedded-app";
 import { createWorkflow, getRun, startRun, waitForRuns } from "../helpers/run-waits";
+import { until } from "../helpers/until";
 
 /**
  * `npm start` on its embedded defaults, probed from outside: the launcher makes a
@@ -203,11 +204,20 @@ describe("npm start: /api/inngest verifies the local engine's signature", () => 
         "x-inngest-signature": signRequest({ ...body, version: -1 }, key),
       },
     };
+    const outputBefore = app.output().length;
     for (const [what, headers] of Object.entries(attempts)) {
       const answer = await rawRequest(url, "POST", { "content-type": "application/json", ...headers }, text);
       expect(answer.status, `${what}: ${answer.text}`).toBe(401);
       expect(answer.text, what).not.toContain("forged");
     }
+    // Each refusal is one warning naming the reason, not an error with a stack anyone could repeat.
+    await until(
+      () => app.output().slice(outputBefore).includes("refused a call to /api/inngest"),
+      "the refusals' log lines",
+    );
+    const logged = app.output().slice(outputBefore);
+    expect(logged).toContain("refused a call to /api/inngest: signature");
+    expect(logged).not.toMatch(/"level":50[^\n]*ignature/);
 
     // Nothing ran: no call out, no new engine run, the run unchanged.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
