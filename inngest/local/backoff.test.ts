@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { clampRetryAfter, fastBackoff, inngestBackoff, resolveBackoff } from "./backoff";
+import { clampRetryAfter, fastBackoff, inngestBackoff, resolveBackoff, retryBackoffFromEnv } from "./backoff";
 
 describe("resolveBackoff", () => {
   it("defaults to Inngest's table; LOCAL_ENGINE_FAST_RETRIES=1 or 'fast' picks the fast schedule", () => {
-    expect(resolveBackoff(undefined, {})).toBe(inngestBackoff);
-    expect(resolveBackoff(undefined, { LOCAL_ENGINE_FAST_RETRIES: "1" })).toBe(fastBackoff);
-    expect(resolveBackoff("inngest", { LOCAL_ENGINE_FAST_RETRIES: "true" })).toBe(inngestBackoff);
-    expect(resolveBackoff("fast", {})).toBe(fastBackoff);
+    expect(resolveBackoff(undefined)).toBe(inngestBackoff);
+    expect(resolveBackoff("inngest")).toBe(inngestBackoff);
+    expect(resolveBackoff("fast")).toBe(fastBackoff);
+    // The launcher and CLI read the switch and pass the option; the engine reads no environment.
+    expect(retryBackoffFromEnv({})).toBe("inngest");
+    expect(retryBackoffFromEnv({ LOCAL_ENGINE_FAST_RETRIES: "1" })).toBe("fast");
+    expect(retryBackoffFromEnv({ LOCAL_ENGINE_FAST_RETRIES: "true" })).toBe("fast");
+    expect(retryBackoffFromEnv({ LOCAL_ENGINE_FAST_RETRIES: "0" })).toBe("inngest");
     expect([1, 2, 7, 8].map(fastBackoff)).toEqual([1_000, 2_000, 60_000, 60_000]);
   });
 

@@ -47,18 +47,19 @@ export const fastBackoff: RetryBackoff = (attempt) =>
 export const FAST_RETRIES_ENV = "LOCAL_ENGINE_FAST_RETRIES";
 
 /**
- * The engine's backoff: a function as given, `"inngest"` or `"fast"` by name,
- * else `"fast"` when LOCAL_ENGINE_FAST_RETRIES is `1`/`true`, else Inngest's table.
+ * The engine's backoff: a function as given, `"fast"` by name, else Inngest's table.
+ * The engine reads no environment; the launcher and CLI turn LOCAL_ENGINE_FAST_RETRIES
+ * into this option with `retryBackoffFromEnv`.
  */
-export function resolveBackoff(
-  option: "inngest" | "fast" | RetryBackoff | undefined,
-  env: Record<string, string | undefined> = process.env,
-): RetryBackoff {
+export function resolveBackoff(option: "inngest" | "fast" | RetryBackoff | undefined): RetryBackoff {
   if (typeof option === "function") return option;
-  if (option === "fast") return fastBackoff;
-  if (option === "inngest") return inngestBackoff;
+  return option === "fast" ? fastBackoff : inngestBackoff;
+}
+
+/** `"fast"` when LOCAL_ENGINE_FAST_RETRIES is `1`/`true` in the given environment, else Inngest's table. */
+export function retryBackoffFromEnv(env: Record<string, string | undefined>): "inngest" | "fast" {
   const flag = env[FAST_RETRIES_ENV]?.trim().toLowerCase();
-  return flag === "1" || flag === "true" ? fastBackoff : inngestBackoff;
+  return flag === "1" || flag === "true" ? "fast" : "inngest";
 }
 
 /** An app's `retry-after`, clamped like `headers.ParseRetry` does: 1 s – 24 h. */

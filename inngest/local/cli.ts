@@ -6,6 +6,7 @@
  * Logs one line per run start and finish; stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
+import { retryBackoffFromEnv } from "./backoff";
 import { createLocalEngine } from "./engine";
 import type { EngineMode } from "./types";
 
@@ -52,6 +53,7 @@ async function main() {
     mode,
     appUrls: [...(values.app ?? []), ...envApps],
     signingKey: values["signing-key"] ?? process.env.INNGEST_SIGNING_KEY,
+    retryBackoff: retryBackoffFromEnv(process.env),
     dataDir: values["data-dir"] ?? (process.env.INNGEST_LOCAL_DATA_DIR || undefined),
     logger: {
       info: (message) => {

@@ -42,8 +42,8 @@ export type LocalEngineOptions = {
   /**
    * Delay before retry `attempt` (1-based) when the app sends no retry-after.
    * Default `"inngest"`: Inngest's table (15 s, 30 s, 1 m … 2 h, + 0–30 s
-   * jitter), unless LOCAL_ENGINE_FAST_RETRIES=1 picks `"fast"` (1 s doubling
-   * to 1 min). A function replaces both.
+   * jitter); `"fast"`: 1 s doubling to 1 min (tests; the launcher and CLI pick it from
+   * LOCAL_ENGINE_FAST_RETRIES). A function replaces both.
    */
   retryBackoff?: "inngest" | "fast" | RetryBackoff;
   /** Largest accepted event (JSON bytes). Default 512 KB (Inngest's); 256 KB is the free plan's. */

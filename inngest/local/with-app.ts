@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { retryBackoffFromEnv } from "./backoff";
 import { createLocalEngine, type LocalEngine } from "./index";
 import { startCronTimer } from "./launcher-crons";
 import { loadOrCreateSigningKey } from "./signing-key-file";
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       dataDir: engineDataDir,
       appUrls: [`${appUrl}/api/inngest`],
       signingKey,
+      retryBackoff: retryBackoffFromEnv(process.env),
     });
     if (signingKey) {
       // Cloud mode against the local engine: the SDK verifies every call and sync with the key.

@@ -9,13 +9,13 @@ import { storableOutput } from "@/server/runs/storable-output";
  */
 describe("storableOutput", () => {
   it("replaces unpaired surrogates anywhere in the output, keys included", () => {
-    const output = { text: "a\ud800b", list: ["\udfff", "ok"], ["k\udbff"]: 1, deep: { x: "end\ud83d" } };
+    const output = { text: "a\ud800b", list: ["\udfff", "ok"], "k\udbff": 1, deep: { x: "end\ud83d" } };
     const { value } = storableOutput(output);
     expect(findUnstorable(value)).toBeNull();
     expect(value).toEqual({
       text: "a\ufffdb",
       list: ["\ufffd", "ok"],
-      ["k\ufffd"]: 1,
+      "k\ufffd": 1,
       deep: { x: "end\ufffd" },
     });
   });

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import type { DatabaseOrTransaction } from "../db/client";
@@ -54,25 +54,37 @@ export function toDeliveryDto(row: WebhookDelivery): WebhookDeliveryDto {
   };
 }
 
+/**
+ * The endpoint matching `condition`, if its workflow still exists: a deleted workflow's
+ * endpoints are gone with it, for the management routes and the receiver alike.
+ */
+export async function findLiveEndpoint(
+  db: DatabaseOrTransaction,
+  condition: SQL | undefined,
+): Promise<WebhookEndpoint | undefined> {
+  const [found] = await db
+    .select({ endpoint: webhookEndpoints })
+    .from(webhookEndpoints)
+    .innerJoin(workflows, and(eq(workflows.id, webhookEndpoints.workflowId), isNull(workflows.deletedAt)))
+    .where(condition);
+  return found?.endpoint;
+}
+
 /** An endpoint of this workflow in this workspace; anything else is 404, as if it did not exist. */
 export async function getWebhookOrThrow(
   db: DatabaseOrTransaction,
   scope: { workspaceId: string; workflowId: string; webhookId: string },
 ): Promise<WebhookEndpoint> {
-  // A deleted workflow's endpoints are gone with it, as its other resources are.
-  const [found] = await db
-    .select({ endpoint: webhookEndpoints })
-    .from(webhookEndpoints)
-    .innerJoin(workflows, and(eq(workflows.id, webhookEndpoints.workflowId), isNull(workflows.deletedAt)))
-    .where(
-      and(
-        eq(webhookEndpoints.workspaceId, scope.workspaceId),
-        eq(webhookEndpoints.workflowId, scope.workflowId),
-        eq(webhookEndpoints.id, scope.webhookId),
-      ),
-    );
-  if (!found) throw notFound("Webhook");
-  return found.endpoint;
+  const endpoint = await findLiveEndpoint(
+    db,
+    and(
+      eq(webhookEndpoints.workspaceId, scope.workspaceId),
+      eq(webhookEndpoints.workflowId, scope.workflowId),
+      eq(webhookEndpoints.id, scope.webhookId),
+    ),
+  );
+  if (!endpoint) throw notFound("Webhook");
+  return endpoint;
 }
 
 export async function listWebhooks(

@@ -1,8 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { notFound } from "@/lib/errors";
 import type { Database } from "../db/client";
-import { type WebhookEndpoint, webhookEndpoints, workflows } from "../db/schema";
+import { type WebhookEndpoint, webhookEndpoints } from "../db/schema";
 import { WITHHELD_HEADERS } from "./contracts";
+import { findLiveEndpoint } from "./queries";
 import { recordDelivery } from "./record-delivery";
 import { startWebhookRun, type WebhookRunResult } from "./start-webhook-run";
 import { SignatureRejected, verifySignature } from "./verify-signature";
@@ -18,13 +19,8 @@ export async function receiveWebhook(
   db: Database,
   args: { webhookId: string; rawBody: string; headers: Headers },
 ): Promise<WebhookRunResult> {
-  // An endpoint whose workflow was deleted is gone with it: 404, like a disabled one, not recorded.
-  const [found] = await db
-    .select({ endpoint: webhookEndpoints })
-    .from(webhookEndpoints)
-    .innerJoin(workflows, and(eq(workflows.id, webhookEndpoints.workflowId), isNull(workflows.deletedAt)))
-    .where(eq(webhookEndpoints.id, args.webhookId));
-  const endpoint = found?.endpoint;
+  // Unknown, disabled, or its workflow deleted: 404, not recorded.
+  const endpoint = await findLiveEndpoint(db, eq(webhookEndpoints.id, args.webhookId));
   if (!endpoint?.enabled) throw notFound("Webhook");
   const headers = includedHeaders(endpoint, args.headers);
   let verified: { messageId: string | null };
