@@ -38,8 +38,9 @@ const RETRIES = 10;
  *   finish           skipped/unreached nodes, terminal status, output or error, counts, duration
  *   mark-run-failed  (onFailure) the function failed outright: the run ends failed with the reason
  *
- * Ready nodes run in parallel (Promise.all over their steps); the pure planner in
- * src/engine decides what is ready and what a condition skipped. A partial run
+ * Branches run independently: a node's steps start as soon as its own parents have settled (the pure
+ * planner in src/engine decides what is ready and what a condition skipped), and the steps carry
+ * Inngest's race mode so each finished step lets its branch go on. A partial run
  * (one node alone, say) executes only the subgraph of its nodes. Cancelling a run
  * sends `workflow/run.cancel-requested`, which stops this function before its
  * next step (`cancelOn`).
@@ -76,7 +77,7 @@ export const executeRun = inngest.createFunction(
       });
     },
   },
-  async ({ event, step, attempt, maxAttempts, runId: executionId }) => {
+  async ({ event, step, group, attempt, maxAttempts, runId: executionId }) => {
     const runId = event.data.runId;
     const started = await step.run("start", async () => {
       const begun = await beginRunExecution(await getDb(), runId, executionId);
@@ -110,37 +111,41 @@ export const executeRun = inngest.createFunction(
     };
     // Stored graphs were validated on save; parsing again restores types and config defaults.
     const graph = WorkflowGraphSchema.parse(started.graph);
-    const outcome = await runWorkflow({
-      // `nodeIds` and `seedOutputs` are absent from runs that started before partial runs existed.
-      graph: started.nodeIds ? subgraph(graph, started.nodeIds) : graph,
-      seedOutputs: started.seedOutputs ?? undefined,
-      input: started.input,
-      runner,
-      effects: createNodeEffects({
-        runId,
-        workspaceId: started.workspaceId,
-        attempt,
-        publish: publishRunEvents,
-        asStepError: toInngestError,
-      }),
-      runNode: (node, scope) =>
-        withRequestContext({ nodeId: node.id }, async () => {
-          try {
-            return await executeNodeStep(await getDb(), {
-              runId,
-              workspaceId: started.workspaceId,
-              node,
-              scope,
-              attempt,
-              maxAttempts: maxAttempts ?? RETRIES + 1,
-              publish: publishRunEvents,
-              inlineAllowed: (sizeBytes) => budget.allowsInline(sizeBytes),
-            });
-          } catch (error) {
-            throw toInngestError(error);
-          }
+    // Race mode: Inngest asks for the next steps as soon as any one step ends, not once a whole
+    // parallel group has, so each branch goes on by itself (a waiting approval holds back only its own).
+    const outcome = await group.parallel({ mode: "race" }, () =>
+      runWorkflow({
+        // `nodeIds` and `seedOutputs` are absent from runs that started before partial runs existed.
+        graph: started.nodeIds ? subgraph(graph, started.nodeIds) : graph,
+        seedOutputs: started.seedOutputs ?? undefined,
+        input: started.input,
+        runner,
+        effects: createNodeEffects({
+          runId,
+          workspaceId: started.workspaceId,
+          attempt,
+          publish: publishRunEvents,
+          asStepError: toInngestError,
         }),
-    });
+        runNode: (node, scope) =>
+          withRequestContext({ nodeId: node.id }, async () => {
+            try {
+              return await executeNodeStep(await getDb(), {
+                runId,
+                workspaceId: started.workspaceId,
+                node,
+                scope,
+                attempt,
+                maxAttempts: maxAttempts ?? RETRIES + 1,
+                publish: publishRunEvents,
+                inlineAllowed: (sizeBytes) => budget.allowsInline(sizeBytes),
+              });
+            } catch (error) {
+              throw toInngestError(error);
+            }
+          }),
+      }),
+    );
 
     await step.run("finish", async () => {
       const conclusion =

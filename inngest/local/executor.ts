@@ -337,8 +337,10 @@ export class Executor {
     for (const op of newWaits) this.waits.start(run, op);
 
     if (target.stepId === "step") {
-      run.idleDiscoveries =
-        progressed || newPlanned.length + newWaits.length > 0 ? 0 : run.idleDiscoveries + 1;
+      // A race-mode discovery while other steps are still out legitimately finds nothing new; only an
+      // app that answers with nothing while nothing is pending is spinning.
+      const idle = !progressed && newPlanned.length + newWaits.length === 0 && run.outstanding.size === 0;
+      run.idleDiscoveries = idle ? run.idleDiscoveries + 1 : 0;
       if (run.idleDiscoveries > MAX_IDLE_DISCOVERIES) {
         const message = "The app keeps answering without progress; giving up";
         return this.finish(run, "Failed", { error: { name: "Error", message } });

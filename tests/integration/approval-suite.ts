@@ -100,6 +100,50 @@ export function defineApprovalSuite(options: StackOptions) {
       expect(spent.body.error.message).toBe("This approval was already approved");
     });
 
+    it("a parallel branch runs to its end while the approval waits; the fan-in runs once after the decision", async () => {
+      //  start ─► ask ─approved─► join
+      //        └► one ─► two ─► three ─┘
+      const workflowId = await createWorkflow({
+        nodes: [
+          node("start", "text", { template: "{{ input.name }}" }),
+          node("ask", "approval", { message: "Go on?", timeout: "24h" }),
+          node("one", "transform", { expression: "1" }),
+          node("two", "transform", { expression: "nodes.one + 1" }),
+          node("three", "transform", { expression: "nodes.two + 1" }),
+          node("join", "transform", { expression: "nodes.ask.decision & ' after ' & $string(nodes.three)" }),
+        ],
+        edges: [
+          edge("start", "ask"),
+          edge("start", "one"),
+          edge("one", "two"),
+          edge("two", "three"),
+          { id: "ask-join", source: "ask", target: "join", sourceHandle: "approved" },
+          edge("three", "join"),
+        ],
+      });
+      const runId = await startRun(workflowId, { name: "Ada" });
+      await stack().engine.settle();
+
+      const waiting = await getRun(runId);
+      expect(waiting.status).toBe("waiting");
+      expect(stepOf(waiting, "ask").status).toBe("running");
+      for (const id of ["one", "two", "three"]) expect(stepOf(waiting, id).status).toBe("succeeded");
+      expect(stepOf(waiting, "three").output).toBe(3);
+      expect(stepOf(waiting, "join").status).toBe("pending");
+
+      const approved = await decide(runId, { decision: "approve" });
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      await stack().engine.settle();
+
+      const run = await getRun(runId);
+      expect(run.status).toBe("succeeded");
+      expect(run.output).toBe("approved after 3");
+      const joinStarts = (await runEvents(runId)).filter(
+        (e) => e.type === "step.started" && e.nodeId === "join",
+      );
+      expect(joinStarts).toHaveLength(1);
+    });
+
     it("a rejection through the signed link takes the rejected branch; the link works once", async () => {
       const { runId, token } = await waitingRun();
       const rejected = await viaLink(token, { decision: "reject", comment: "not now" });

@@ -105,4 +105,29 @@ describe.each(MODES)("parallel fan-out (%s mode)", (mode) => {
     expect(h.engine.getRun(runId)).toMatchObject({ status: "Completed", output: "fast won" });
     expect(bodies).toEqual({ fast: 1, after: 1 });
   });
+
+  it("lets a wide race-mode fan-out finish: discoveries while branches are still running are not idle", async () => {
+    const bodies: Record<string, number> = {};
+    h = await startHarness(mode, (inngest) => [
+      inngest.createFunction({ id: "wide", triggers: [{ event: "app/wide" }] }, async ({ step, group }) => {
+        const ids = Array.from({ length: 20 }, (_, i) => `b${i}`);
+        const all = await group.parallel({ mode: "race" }, () =>
+          Promise.all(
+            ids.map((id, i) =>
+              step.run(id, () => {
+                bodies[id] = (bodies[id] ?? 0) + 1;
+                return i;
+              }),
+            ),
+          ),
+        );
+        return all.reduce((sum: number, n: number) => sum + n, 0);
+      }),
+    ]);
+
+    const runId = await trigger(h, "app/wide");
+    await h.engine.settle();
+    expect(h.engine.getRun(runId)).toMatchObject({ status: "Completed", output: 190 });
+    expect(Object.values(bodies)).toEqual(Array.from({ length: 20 }, () => 1));
+  });
 });

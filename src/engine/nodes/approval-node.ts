@@ -1,10 +1,11 @@
+import { runApprovalNode } from "../run/run-wait-nodes";
 import { APPROVAL_NODE } from "./catalog/approval";
 import type { NodeDefinition } from "./node-definition";
 import { NodeExecutionError } from "./node-execution-error";
 
 /**
  * approval: waits for a person's decision → `{ decision, by?, comment?, decidedAt }`. The wait is
- * durable and lives in the orchestrator (`runWorkflow` → run-wait-nodes.ts), which never calls this
+ * durable: `orchestrate` runs it as steps around a wait (run-wait-nodes.ts) and never calls this
  * executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
  */
 export const approvalNode: NodeDefinition<"approval"> = {
@@ -16,4 +17,5 @@ export const approvalNode: NodeDefinition<"approval"> = {
       retriable: false,
     });
   },
+  orchestrate: (node, ctx) => runApprovalNode(node, ctx),
 };

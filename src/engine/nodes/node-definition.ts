@@ -1,5 +1,7 @@
 import type { RunScope } from "../expressions/run-scope";
-import type { WorkflowNode } from "../graph/schema";
+import type { WorkflowNode, WorkflowNodeOf } from "../graph/schema";
+import type { NodeEffects } from "../run/run-wait-nodes";
+import type { StepRunner } from "../run/step-runner";
 import type { NodeCatalogEntry } from "./catalog/node-catalog-entry";
 import type { NodeConfigMap } from "./configs";
 import type { LlmClient, LlmUsage } from "./llm/llm-client";
@@ -45,4 +47,21 @@ export type NodeDefinition<T extends NodeType> = NodeCatalogEntry<T> & {
   sideEffect: SideEffectClass;
   /** Receives the parsed config; returns JSON-serializable output or throws NodeExecutionError. */
   execute: (config: NodeConfigMap[T], ctx: NodeContext) => Promise<unknown>;
+  /**
+   * For nodes that wait on something outside the run (a timer, a person, a child run): the durable
+   * steps the orchestrator issues for the node, in order, ending in the node's output. Absent: one
+   * `node:<id>` step that executes the node (`runStep`).
+   */
+  orchestrate?: (node: WorkflowNodeOf<T>, ctx: OrchestrationContext) => Promise<unknown>;
+};
+
+/** What {@link NodeDefinition.orchestrate} works with. */
+export type OrchestrationContext = {
+  runner: StepRunner;
+  /** The node's scope: the run input and its completed ancestors' outputs. */
+  scope: () => RunScope;
+  /** The node's own `node:<id>` step, executing it over its scope. */
+  runStep: () => Promise<unknown>;
+  /** What wait nodes write around their waits; such a node fails clearly without it. */
+  effects: NodeEffects | undefined;
 };

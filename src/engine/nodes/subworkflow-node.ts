@@ -1,4 +1,5 @@
 import type { RunScope } from "../expressions/run-scope";
+import { runSubworkflowNode } from "../run/run-wait-nodes";
 import { SUBWORKFLOW_NODE } from "./catalog/subworkflow";
 import type { NodeDefinition } from "./node-definition";
 import { NodeExecutionError } from "./node-execution-error";
@@ -6,8 +7,7 @@ import { evaluateField } from "./shared";
 
 /**
  * subworkflow: runs another workflow as a child run → the child's output. The child run is created
- * and awaited by the orchestrator (`runWorkflow` → run-wait-nodes.ts), which never calls this
- * executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
+ * and awaited by `orchestrate` (run-wait-nodes.ts), which never calls this executor; it exists so the registry stays exhaustive and a misrouted call fails clearly.
  */
 export const subworkflowNode: NodeDefinition<"subworkflow"> = {
   ...SUBWORKFLOW_NODE,
@@ -18,6 +18,7 @@ export const subworkflowNode: NodeDefinition<"subworkflow"> = {
       retriable: false,
     });
   },
+  orchestrate: (node, ctx) => runSubworkflowNode(node, ctx),
 };
 
 /**

@@ -1,19 +1,14 @@
 import type { RunScope } from "../expressions/run-scope";
 import type { WorkflowNodeOf } from "../graph/schema";
 import type { ApprovalOutput } from "../nodes/approval-config";
+import type { OrchestrationContext } from "../nodes/node-definition";
 import { NodeExecutionError } from "../nodes/node-execution-error";
-import {
-  type ChildRunRef,
-  type EventWait,
-  type ReceivedEvent,
-  type StepRunner,
-  stepIdFor,
-} from "./step-runner";
+import { type ChildRunRef, type EventWait, type ReceivedEvent, stepIdFor } from "./step-runner";
 
 /**
- * Approval and sub-workflow nodes wait on the outside world (a person, a child run), so the
- * orchestrator runs them as several durable steps around a wait instead of one `node:<id>` step;
- * a delay node's sleep is preceded by a step that records its start.
+ * Delay, approval and sub-workflow nodes wait on the outside world (a timer, a person, a child run),
+ * so their definitions (`orchestrate`) run them as several durable steps around a wait instead of one
+ * `node:<id>` step.
  * What each step writes is the caller's business: these effects, run inside the named steps.
  */
 export type NodeEffects = {
@@ -62,12 +57,10 @@ export const subrunIdFor = (nodeId: string) => `subrun:${nodeId}`;
 /** approval-request:<id> → wait approval:<id> (decision or timeout) → node:<id> records the outcome. */
 export async function runApprovalNode(
   node: WorkflowNodeOf<"approval">,
-  scope: RunScope,
-  runner: StepRunner,
-  effects: NodeEffects | undefined,
+  { runner, scope, effects }: OrchestrationContext,
 ): Promise<unknown> {
   const fx = required(effects, node.id);
-  const ticket = await runner.run(approvalRequestIdFor(node.id), () => fx.requestApproval(node, scope));
+  const ticket = await runner.run(approvalRequestIdFor(node.id), () => fx.requestApproval(node, scope()));
   // The outcome step reads the stored decision; the event only says when to read it.
   const decided = ticket.decided
     ? null
@@ -78,12 +71,10 @@ export async function runApprovalNode(
 /** subrun-start:<id> creates the child → subrun:<id> executes it → node:<id> records its result. */
 export async function runSubworkflowNode(
   node: WorkflowNodeOf<"subworkflow">,
-  scope: RunScope,
-  runner: StepRunner,
-  effects: NodeEffects | undefined,
+  { runner, scope, effects }: OrchestrationContext,
 ): Promise<unknown> {
   const fx = required(effects, node.id);
-  const child = await runner.run(subrunStartIdFor(node.id), () => fx.startChildRun(node, scope));
+  const child = await runner.run(subrunStartIdFor(node.id), () => fx.startChildRun(node, scope()));
   let result: InvokeResult;
   try {
     result = { ok: true, value: await runner.invoke(subrunIdFor(node.id), child) };

@@ -1,10 +1,12 @@
 import type { RunScope } from "../expressions/run-scope";
 import { indexGraph } from "../graph/graph-index";
 import type { WorkflowGraph, WorkflowNode } from "../graph/schema";
-import { delayMsOf } from "../nodes/delay-node";
+import type { OrchestrationContext } from "../nodes/node-definition";
+import { isNodeType } from "../nodes/node-types";
+import { nodeRegistry } from "../nodes/registry";
 import { planNext } from "./plan-next";
-import { delayStartIdFor, type NodeEffects, runApprovalNode, runSubworkflowNode } from "./run-wait-nodes";
-import { type StepRunner, sleepIdFor, stepIdFor } from "./step-runner";
+import type { NodeEffects } from "./run-wait-nodes";
+import { type StepRunner, stepIdFor } from "./step-runner";
 
 /** How a run ended. `outputs` holds every completed node's output, by node id. */
 export type RunOutcome =
@@ -46,10 +48,17 @@ export type RunWorkflowArgs = {
 };
 
 /**
- * Runs a workflow to completion over a durable step runner: plan, run every ready node in parallel
- * (a delay node records its start, then sleeps durably), record outputs, repeat. Stops at the first
- * round with a failure and reports the first failed node in plan order. On success `output` is the
- * output of the only completed sink node, or a record of the completed sinks' outputs by id.
+ * Runs a workflow to completion over a durable step runner. Every branch runs on its own: a node
+ * starts as soon as all of its own parents have settled (completed, skipped, or failed with
+ * `continueOnError`), so a slow node or a long wait holds back only its descendants, never a
+ * parallel branch. A fan-in waits for every parent; a condition's untaken branch is skipped. Nodes
+ * that wait (delay, approval, sub-workflow) run the durable steps their definition orchestrates;
+ * every other node is one `node:<id>` step.
+ *
+ * After a failure no further node starts; the nodes already running settle first, then the run
+ * reports the first failed node in topological order (deterministic however the steps interleaved).
+ * On success `output` is the output of the only completed sink node, or a record of the completed
+ * sinks' outputs by id.
  */
 export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
   const { graph, input, runner, runNode, seedOutputs, effects } = args;
@@ -60,6 +69,9 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
   /** Continue-on-error failures: settled for the planner (as if completed), invisible to dependents. */
   const softFailed: FailedNode[] = [];
   const softFailedIds = new Set<string>();
+  const failures = new Map<string, unknown>();
+  /** Started and not settled: the planner must neither start them again nor start their children. */
+  const running = new Map<string, Promise<void>>();
 
   const scopeFor = (node: WorkflowNode): RunScope => {
     const nodes: Record<string, unknown> = { ...seedOutputs };
@@ -69,54 +81,54 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
     return { input, nodes };
   };
 
-  const runOne = async (node: WorkflowNode): Promise<unknown> => {
-    if (node.type === "delay") {
-      // An unreadable duration skips the sleep; the node's own step then fails with the config error.
-      const ms = delayMsOf(node.data.config);
-      if (ms !== null) {
-        // A sleep can write nothing, so the node's start (running, its start time) is its own step.
-        // A run that was asleep or past the sleep when this step was added meets it as a new step on
-        // replay and runs it then: a node still pending starts at that moment (its sleep's length is
-        // lost, as it was before), one that already ran is left alone.
-        if (effects) await runner.run(delayStartIdFor(node.id), () => effects.startDelay(node));
-        await runner.sleep(sleepIdFor(node.id), ms);
-      }
-    }
-    const scope = scopeFor(node);
-    // These wait on a person or a child run: several durable steps around a wait, not one node step.
-    if (node.type === "approval") return runApprovalNode(node, scope, runner, effects);
-    if (node.type === "subworkflow") return runSubworkflowNode(node, scope, runner, effects);
-    return runner.run(stepIdFor(node.id), () => runNode(node, scope));
+  const execute = (node: WorkflowNode): Promise<unknown> => {
+    const runStep = () => runner.run(stepIdFor(node.id), () => runNode(node, scopeFor(node)));
+    const orchestrate = orchestrationOf(node);
+    if (orchestrate === undefined) return runStep();
+    return orchestrate(node, { runner, scope: () => scopeFor(node), runStep, effects });
+  };
+
+  const settle = (node: WorkflowNode, result: PromiseSettledResult<unknown>) => {
+    running.delete(node.id);
+    if (result.status === "fulfilled") completed.set(node.id, result.value);
+    else if (node.data.settings?.continueOnError) {
+      completed.set(node.id, undefined);
+      softFailedIds.add(node.id);
+      softFailed.push({ nodeId: node.id, error: describeError(result.reason) });
+    } else failures.set(node.id, result.reason);
   };
 
   for (;;) {
-    const plan = planNext(graph, { completed, skipped });
-    for (const id of plan.skip) {
-      skipped.add(id);
-      skippedInOrder.push(id);
+    if (failures.size === 0) {
+      const plan = planNext(graph, { completed, skipped, failed: new Set(running.keys()) });
+      for (const id of plan.skip) {
+        skipped.add(id);
+        skippedInOrder.push(id);
+      }
+      for (const node of plan.ready) {
+        running.set(
+          node.id,
+          execute(node).then(
+            (value) => settle(node, { status: "fulfilled", value }),
+            (reason: unknown) => settle(node, { status: "rejected", reason }),
+          ),
+        );
+      }
     }
-    if (plan.done) break;
+    if (running.size === 0) break;
+    // Whichever node settles first lets its own children start; the others keep running.
+    await Promise.race(running.values());
+  }
 
-    const settled = await Promise.allSettled(plan.ready.map(runOne));
-    let failure: { node: WorkflowNode; reason: unknown } | undefined;
-    plan.ready.forEach((node, i) => {
-      const result = settled[i];
-      if (result?.status === "fulfilled") completed.set(node.id, result.value);
-      else if (node.data.settings?.continueOnError) {
-        completed.set(node.id, undefined);
-        softFailedIds.add(node.id);
-        softFailed.push({ nodeId: node.id, error: describeError(result?.reason) });
-      } else failure ??= { node, reason: result?.reason };
-    });
-    if (failure !== undefined) {
-      return {
-        status: "failed",
-        outputs: Object.fromEntries(completed),
-        skipped: skippedInOrder,
-        failedNodeId: failure.node.id,
-        error: describeError(failure.reason),
-      };
-    }
+  const firstFailed = index.order.find((id) => failures.has(id));
+  if (firstFailed !== undefined) {
+    return {
+      status: "failed",
+      outputs: Object.fromEntries(completed),
+      skipped: skippedInOrder,
+      failedNodeId: firstFailed,
+      error: describeError(failures.get(firstFailed)),
+    };
   }
 
   const stuck = graph.nodes.filter((node) => !completed.has(node.id) && !skipped.has(node.id));
@@ -133,6 +145,18 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
     output: sinkOutput(index.order, index.outgoing, succeeded),
     failedNodes: softFailed,
   };
+}
+
+/** The node type's own orchestration of its durable steps, when it waits on something. */
+function orchestrationOf(
+  node: WorkflowNode,
+): ((node: WorkflowNode, ctx: OrchestrationContext) => Promise<unknown>) | undefined {
+  const type: string = node.type;
+  if (!isNodeType(type)) return undefined;
+  // The registry is exhaustive per type; the node passed is always of the definition's own type.
+  return nodeRegistry[type].orchestrate as
+    | ((node: WorkflowNode, ctx: OrchestrationContext) => Promise<unknown>)
+    | undefined;
 }
 
 function sinkOutput(

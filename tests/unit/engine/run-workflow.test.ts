@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   executeNode,
+  type NodeEffects,
   NodeExecutionError,
+  type ReceivedEvent,
   type RunScope,
   runWorkflow,
   stepIdFor,
@@ -218,5 +220,123 @@ describe("runWorkflow with continue-on-error nodes", () => {
       failedNodes: [{ nodeId: "optional", error: { message: "boom" } }],
     });
     expect(seen.after).toEqual({});
+  });
+});
+
+describe("runWorkflow runs branches independently", () => {
+  /** A promise resolved from outside, to hold one node or wait open while the rest goes on. */
+  function gate<T = void>() {
+    let open!: (value: T) => void;
+    const promise = new Promise<T>((resolve) => {
+      open = resolve;
+    });
+    return { promise, open };
+  }
+  const settledTurns = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it("a slow node holds back only its own descendants; the fan-in waits for every parent", async () => {
+    // a → slow → join ; a → b1 → b2 → b3 → join
+    const g = graph(
+      [text("a"), text("slow"), text("b1"), text("b2"), text("b3"), text("join")],
+      [
+        edge("a", "slow"),
+        edge("a", "b1"),
+        edge("b1", "b2"),
+        edge("b2", "b3"),
+        edge("slow", "join"),
+        edge("b3", "join"),
+      ],
+    );
+    const slow = gate<string>();
+    const rec = recorder(async (n) => (n.id === "slow" ? slow.promise : `out:${n.id}`));
+    const running = runWorkflow({ graph: g, input: null, runner: memoryRunner(), runNode: rec.runNode });
+
+    await settledTurns();
+    expect(rec.calls.map((c) => c.id)).toEqual(["a", "b1", "slow", "b2", "b3"]);
+
+    slow.open("out:slow");
+    const outcome = await running;
+    expect(rec.calls.map((c) => c.id)).toEqual(["a", "b1", "slow", "b2", "b3", "join"]);
+    expect(rec.calls.find((c) => c.id === "join")?.scope.nodes).toMatchObject({
+      slow: "out:slow",
+      b3: "out:b3",
+    });
+    expect(outcome).toMatchObject({ status: "succeeded", output: "out:join" });
+  });
+
+  it("a branch waiting on an approval does not hold back a parallel chain", async () => {
+    const g = graph(
+      [
+        text("a"),
+        node("ask", "approval", { timeout: "1h" }),
+        text("b1"),
+        text("b2"),
+        text("b3"),
+        text("join"),
+      ],
+      [
+        edge("a", "ask"),
+        edge("a", "b1"),
+        edge("b1", "b2"),
+        edge("b2", "b3"),
+        edge("ask", "join", "approved"),
+        edge("b3", "join"),
+      ],
+    );
+    const decision = gate<ReceivedEvent | null>();
+    const runner = memoryRunner();
+    runner.waitForEvent = async (id) => {
+      runner.calls.push(id);
+      return decision.promise;
+    };
+    const effects: NodeEffects = {
+      requestApproval: async () => ({
+        approvalId: "apr_1",
+        url: "https://app.test/approve",
+        expiresAt: "2030-01-01T01:00:00.000Z",
+        decision: { event: "workflow/approval.decided", match: "data.approvalId", timeoutMs: 3_600_000 },
+      }),
+      recordApproval: async () => ({ decision: "approved", decidedAt: "2030-01-01T00:10:00.000Z" }),
+      startDelay: async () => {},
+      startChildRun: async () => ({ runId: "child", workspaceId: "ws" }),
+      recordChildRun: async () => null,
+    };
+    const rec = recorder();
+    const running = runWorkflow({ graph: g, input: null, runner, effects, runNode: rec.runNode });
+
+    await settledTurns();
+    expect(runner.calls).toContain("approval:ask");
+    expect(runner.calls).not.toContain("node:join");
+    expect(rec.calls.map((c) => c.id)).toEqual(["a", "b1", "b2", "b3"]);
+
+    decision.open({ name: "workflow/approval.decided", data: { decision: "approved" } });
+    const outcome = await running;
+    expect(runner.calls.filter((id) => id === "node:join")).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: "succeeded", output: "out:join" });
+  });
+
+  it("after a failure starts nothing new, lets running nodes settle, and names the failure", async () => {
+    // a → bad ; a → slow → after
+    const g = graph(
+      [text("a"), text("bad"), text("slow"), text("after")],
+      [edge("a", "bad"), edge("a", "slow"), edge("slow", "after")],
+    );
+    const slow = gate<string>();
+    const rec = recorder(async (n) => {
+      if (n.id === "bad") throw new Error("boom");
+      return n.id === "slow" ? slow.promise : `out:${n.id}`;
+    });
+    const running = runWorkflow({ graph: g, input: null, runner: memoryRunner(), runNode: rec.runNode });
+    await settledTurns();
+    slow.open("out:slow");
+    const outcome = await running;
+    expect(rec.calls.map((c) => c.id)).toEqual(["a", "bad", "slow"]);
+    expect(outcome).toMatchObject({
+      status: "failed",
+      failedNodeId: "bad",
+      outputs: { a: "out:a", slow: "out:slow" },
+    });
   });
 });
