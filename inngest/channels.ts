@@ -26,9 +26,19 @@ export const RunChannelMessageSchema = RunEventMessageSchema.extend({
 });
 export type RunChannelMessage = z.infer<typeof RunChannelMessageSchema>;
 
+/**
+ * One publish: the events one transaction wrote, in seq order (a node's start, logs and result travel
+ * together, in one request to Inngest instead of one each).
+ */
+export const RunChannelBatchSchema = z.object({
+  runId: z.string(),
+  events: z.array(RunChannelMessageSchema),
+});
+export type RunChannelBatch = z.infer<typeof RunChannelBatchSchema>;
+
 export const runChannel = realtime.channel({
   name: ({ runId }: { runId: string }) => `run:${runId}`,
   topics: {
-    events: { schema: RunChannelMessageSchema },
+    events: { schema: RunChannelBatchSchema },
   },
 });

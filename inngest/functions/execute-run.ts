@@ -73,7 +73,7 @@ export const executeRun = inngest.createFunction(
           skipped: [],
           error: { code: "execution_failed", message: `Execution failed: ${error.message}` },
         };
-        await publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
+        publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
       });
     },
   },
@@ -83,7 +83,7 @@ export const executeRun = inngest.createFunction(
       const begun = await beginRunExecution(await getDb(), runId, executionId);
       if (begun.kind !== "begun")
         return { skipped: begun.kind === "over" ? "run is over" : "claimed" } as const;
-      await publishRunEvents(begun.events);
+      publishRunEvents(begun.events);
       return begun.context;
     });
     // A finished run, or one another function run executes (see beginRunExecution): write nothing.
@@ -161,7 +161,7 @@ export const executeRun = inngest.createFunction(
               skipped: outcome.skipped,
               error: { ...outcome.error, nodeId: outcome.failedNodeId },
             };
-      await publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
+      publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
     });
     return { runId, status: outcome.status };
   },

@@ -92,7 +92,7 @@ export type {
 } from "./nodes/node-definition";
 export { isNodeExecutionError, NodeExecutionError } from "./nodes/node-execution-error";
 export { isNodeType } from "./nodes/node-types";
-export { nodeRegistry } from "./nodes/registry";
+export { nodeRegistry, sideEffectOf } from "./nodes/registry";
 export type {
   SqlClient,
   SqlField,

@@ -190,15 +190,17 @@ export function defineRunFlowSuite(options: StackOptions) {
       await stack().engine.settle();
 
       // Subscribed while the run sleeps: everything after the wait must arrive live.
-      const received: Array<{ seq: number; type: string }> = [];
+      type Published = { runId: string; events: Array<{ seq: number; type: string }> };
+      const publishes: Published[] = [];
       const subscription = await subscribe({
         app: inngest,
         channel: runChannel({ runId }),
         topics: ["events"],
         onMessage: (message: { kind?: string; data: unknown }) => {
-          if (message.kind === "data") received.push(message.data as { seq: number; type: string });
+          if (message.kind === "data") publishes.push(message.data as Published);
         },
       });
+      const received = () => publishes.flatMap((published) => published.events);
       try {
         await stack().engine.clock.advance(60_000);
         await stack().engine.settle();
@@ -210,8 +212,14 @@ export function defineRunFlowSuite(options: StackOptions) {
           "step.completed:after",
           "run.status:",
         ]);
-        await until(() => received.length >= stored.length, "the realtime deliveries");
-        expect(received.map((m) => [m.seq, m.type])).toEqual(stored.map((e) => [e.seq, e.type]));
+        await until(() => received().length >= stored.length, "the realtime deliveries");
+        expect(received().map((m) => [m.seq, m.type])).toEqual(stored.map((e) => [e.seq, e.type]));
+        // One publish per write: the text node's start and result were written, and sent, together.
+        expect(publishes.map((published) => published.events.map((m) => m.type))).toEqual([
+          ["step.completed"],
+          ["step.started", "step.completed"],
+          ["run.status"],
+        ]);
       } finally {
         subscription.close();
       }

@@ -5,8 +5,8 @@ import { delayNode } from "./delay-node";
 import { httpNode } from "./http/http-node";
 import { llmNode } from "./llm/llm-node";
 import { visionNode } from "./llm/vision-node";
-import type { NodeDefinition } from "./node-definition";
-import type { NodeType } from "./node-types";
+import type { NodeDefinition, SideEffectClass } from "./node-definition";
+import { isNodeType, type NodeType } from "./node-types";
 import { sqlNode } from "./sql/sql-node";
 import { subworkflowNode } from "./subworkflow-node";
 import { textNode } from "./text-node";
@@ -26,3 +26,8 @@ export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
   vision: visionNode,
   sql: sqlNode,
 };
+
+/** How a node's side effects must be treated; an unknown type is assumed to talk to the outside world. */
+export function sideEffectOf(node: { type: string }): SideEffectClass {
+  return isNodeType(node.type) ? nodeRegistry[node.type].sideEffect : "external";
+}

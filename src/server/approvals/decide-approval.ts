@@ -77,7 +77,7 @@ export async function decideApproval(
     });
     return { row: decided, events: written };
   });
-  await publishRunEvents(events);
+  publishRunEvents(events);
 
   try {
     await inngest.send(

@@ -16,7 +16,7 @@ import { switchRunWaiting } from "./switch-run-waiting";
  */
 export async function recordApprovalOutcome(
   db: Database,
-  args: WaitStepRef & { publish: (events: RunEvent[]) => Promise<void> },
+  args: WaitStepRef & { publish: (events: RunEvent[]) => void },
 ): Promise<ApprovalOutput> {
   const { publish, ...ref } = args;
   const { output, events } = await db.transaction(async (tx) => {
@@ -53,8 +53,8 @@ export async function recordApprovalOutcome(
     });
     return { output: toOutput(row), events: written };
   });
-  await publish(events);
-  await publish(await recordStepSucceeded(db, { ...ref, output, logs: [] }));
+  publish(events);
+  publish(await recordStepSucceeded(db, { ...ref, output, logs: [] }));
   return output;
 }
 

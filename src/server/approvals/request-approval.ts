@@ -29,7 +29,7 @@ export async function requestApproval(
   args: WaitStepRef & {
     node: WorkflowNodeOf<"approval">;
     scope: RunScope;
-    publish: (events: RunEvent[]) => Promise<void>;
+    publish: (events: RunEvent[]) => void;
   },
 ): Promise<ApprovalTicket> {
   const { node, publish, ...ref } = args;
@@ -124,7 +124,7 @@ export async function requestApproval(
     });
     return { approvalId: row.id, decided, events: written };
   });
-  await publish(events);
+  publish(events);
 
   return {
     approvalId,

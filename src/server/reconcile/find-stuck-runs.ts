@@ -1,5 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { rowsOf } from "../db/rows-of";
 import { type Run, runs } from "../db/schema";
 
 export type StuckRunThresholds = {
@@ -41,10 +42,4 @@ export async function takeStuckRuns(db: Database, now: Date, limits: StuckRunThr
   const ids = rowsOf(result).map((row) => String(row.id));
   if (ids.length === 0) return [];
   return db.select().from(runs).where(inArray(runs.id, ids));
-}
-
-/** node-postgres answers `{ rows }`, PGlite and Neon the same shape; keep the difference here. */
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  const rows = (result as { rows?: unknown }).rows;
-  return Array.isArray(rows) ? (rows as Array<Record<string, unknown>>) : [];
 }

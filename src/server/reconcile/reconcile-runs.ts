@@ -218,7 +218,7 @@ async function releaseClaim(
     });
   });
   if (events === null) return false;
-  await publishRunEvents(events);
+  publishRunEvents(events);
   return true;
 }
 
@@ -232,7 +232,7 @@ async function failOrphaned(db: Database, run: Run, reason: string): Promise<Rec
     },
   });
   await recordDecision(db, run, { action: "failed_orphaned", reason });
-  await publishRunEvents(events);
+  publishRunEvents(events);
   return { runId: run.id, action: "failed_orphaned", reason };
 }
 
@@ -254,5 +254,5 @@ async function recordDecision(
       ],
     }),
   );
-  await publishRunEvents(events);
+  publishRunEvents(events);
 }

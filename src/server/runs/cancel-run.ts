@@ -62,7 +62,7 @@ export async function cancelRun(
   } catch (error) {
     logger.warn({ runId, err: error }, "could not send run.cancel-requested; the run stays cancelled");
   }
-  await publishRunEvents(events);
+  publishRunEvents(events);
   await cancelChildRuns(db, args);
   return { runId, status: "cancelled" };
 }

@@ -5,6 +5,7 @@ import {
   type NodeUsage,
   type RunScope,
   retryDelayMs,
+  sideEffectOf,
   type WorkflowNode,
 } from "@/engine";
 import { withDeadline } from "@/lib/deadline";
@@ -18,10 +19,16 @@ import { createSqlClient } from "../sql/create-sql-client";
 import { type NodeSpan, traceNodeExecution } from "../telemetry/node-span";
 import type { NewRunEvent } from "./append-run-events";
 import { resolveOutputRefs, storeOutput } from "./output-refs";
-import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
+import {
+  recordPureStepSucceeded,
+  recordStepFailed,
+  recordStepStarted,
+  recordStepSucceeded,
+} from "./record-step";
 import { storableOutput } from "./storable-output";
 
-export type PublishRunEvents = (events: RunEvent[]) => Promise<void>;
+/** Hands written events to realtime; returns at once (delivery happens off the node's critical path). */
+export type PublishRunEvents = (events: RunEvent[]) => void;
 
 /** Why a node failed, in the terms the durable executor needs to decide on a retry. */
 export class NodeStepError extends Error {
@@ -38,9 +45,9 @@ export class NodeStepError extends Error {
 }
 
 /**
- * The body of one node's durable step: record the start, execute the node,
- * record its output (or the failure of this attempt) and publish what was
- * recorded. Runs inside `step.run`, so a success is memoized and never repeats.
+ * The body of one node's durable step: record the start (nodes with side effects), execute the
+ * node, record its output (or the failure of this attempt) and publish what was recorded. Runs
+ * inside `step.run`, so a success is memoized and never repeats.
  */
 export function executeNodeStep(db: Database, args: NodeStepArgs): Promise<unknown> {
   return traceNodeExecution(args, (span) => runNodeStep(db, args, span));
@@ -66,21 +73,19 @@ async function runNodeStep(
   const { runId, workspaceId, node, attempt } = args;
   const settings = node.data.settings ?? {};
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
-  const start = await recordStepStarted(db, ref);
-  if (start.state === "run_over") {
-    // Cancelled while this step was queued: doing the node's work (an HTTP call, say) now would be wrong.
-    throw new NodeStepError(
-      `Run ${runId} is already over; node ${node.id} was not executed`,
-      node.id,
-      false,
-      "run_over",
-    );
+  // A node with side effects records its start before it runs, so a retry after a lost answer finds
+  // the stored success instead of doing the work (an HTTP POST, say) again. A pure node has nothing
+  // to guard: it runs first and records its whole attempt in one transaction.
+  const pure = sideEffectOf(node) === "none";
+  if (!pure) {
+    const start = await recordStepStarted(db, ref);
+    if (start.state === "run_over") throw runOver(runId, node.id);
+    if (start.state === "already_succeeded") {
+      span.outcome("already_succeeded");
+      return start.output;
+    }
+    args.publish(start.events);
   }
-  if (start.state === "already_succeeded") {
-    span.outcome("already_succeeded");
-    return start.output;
-  }
-  await args.publish(start.events);
 
   const logs: NewRunEvent[] = [];
   let usage: NodeUsage | undefined;
@@ -90,6 +95,7 @@ async function runNodeStep(
     nodes: await resolveOutputRefs(db, workspaceId, args.scope.nodes),
     app: { url: getEnv().APP_URL.replace(/\/$/, "") },
   };
+  const startedAt = performance.now();
   let result: ReturnType<typeof storableOutput>;
   try {
     result = storableOutput(
@@ -128,14 +134,19 @@ async function runNodeStep(
       error: { message: failure.message, code: failure.code, retriable: failure.retriable },
       willRetry,
       logs,
+      started: pure,
     });
-    await args.publish(events);
+    args.publish(events);
     throw willRetry ? withBackoff(failure, settings, attempt) : finalFailure(failure);
   }
+  const durationMs = performance.now() - startedAt;
+  let recorded: Awaited<ReturnType<typeof recordPureStepSucceeded>>;
   let output: unknown;
   try {
     output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result, args.inlineAllowed);
-    await args.publish(await recordStepSucceeded(db, { ...ref, output, logs, usage }));
+    recorded = pure
+      ? await recordPureStepSucceeded(db, { ...ref, output, logs, usage, durationMs })
+      : { state: "recorded", events: await recordStepSucceeded(db, { ...ref, output, logs, usage }) };
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.
     logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");
@@ -146,7 +157,23 @@ async function runNodeStep(
       "storage_error",
     );
   }
+  if (recorded.state === "run_over") throw runOver(runId, node.id);
+  if (recorded.state === "already_succeeded") {
+    span.outcome("already_succeeded");
+    return recorded.output;
+  }
+  args.publish(recorded.events);
   return output;
+}
+
+/** Cancelled while this step was queued or running: nothing more of it is recorded or done. */
+function runOver(runId: string, nodeId: string): NodeStepError {
+  return new NodeStepError(
+    `Run ${runId} is already over; node ${nodeId} was not executed`,
+    nodeId,
+    false,
+    "run_over",
+  );
 }
 
 /** Retries a node gets when its settings name none (Inngest's own default). */

@@ -18,7 +18,7 @@ export function createNodeEffects(ctx: {
   runId: string;
   workspaceId: string;
   attempt: number;
-  publish: (events: RunEvent[]) => Promise<void>;
+  publish: (events: RunEvent[]) => void;
   asStepError: (error: unknown) => unknown;
 }): NodeEffects {
   const { runId, workspaceId, attempt, publish } = ctx;

@@ -2,39 +2,79 @@ import { logger } from "@/lib/logger";
 import { type RunChannelMessage, runChannel } from "../../../inngest/channels";
 import { inngest } from "../../../inngest/client";
 import type { RunEvent } from "../db/schema";
+import { keepServing } from "./keep-serving";
 import { toRunEventMessage } from "./run-event-message";
 
 /**
- * Sends stored run events to the run's realtime channel. The database is the
- * record; a publish that fails is logged, not fatal, because subscribers
- * replay from run_events and dedupe by seq. Used by execute-run's steps and by
- * use-cases that change a run outside it (cancel).
+ * Sends stored run events to the run's realtime channel, off the caller's critical path: it returns
+ * at once, and the events one write produced go out as one publish, after whatever was handed over
+ * before for the same run (subscribers then rarely see events out of order). The database is the
+ * record; a publish that fails is logged, not fatal, because subscribers replay from run_events and
+ * dedupe by seq. Used by execute-run's steps and by use-cases that change a run outside it (cancel).
  *
- * Why not `step.realtime.publish`: publishing happens inside the step that
- * wrote the events (after its transaction commits), so it is already tied to a
- * durable step — a retried step republishes what it newly wrote, a memoized one
- * wrote nothing new. A separate durable publish step per write would double the
- * steps of every node (against Inngest's 1,000-step limit and one checkpoint
- * per step) to make durable what run_events already is. What a lost publish
- * would cost is covered by the readers instead: SSE streams deliver in seq order
- * and fill a gap from run_events (one shared read per run), and every
+ * Why not `step.realtime.publish`: publishing follows the write of the step that made the events,
+ * so it is already tied to a durable step — a retried step republishes what it newly wrote, a
+ * memoized one wrote nothing new. A separate durable publish step per write would double the steps
+ * of every node (against Inngest's 1,000-step limit and one checkpoint per step) to make durable
+ * what run_events already is. What a lost or late publish would cost is covered by the readers: SSE
+ * streams deliver in seq order and fill a gap from run_events (one shared read per run), and every
  * reconnect replays from the table.
  */
-export async function publishRunEvents(events: RunEvent[]): Promise<void> {
-  for (const event of events) {
+export function publishRunEvents(events: RunEvent[]): void {
+  const runId = events[0]?.runId;
+  if (runId === undefined) return;
+  const previous = inFlight.get(runId) ?? Promise.resolve();
+  const sending = previous.then(() => sendBatches(runId, events));
+  inFlight.set(runId, sending);
+  void sending.finally(() => {
+    if (inFlight.get(runId) === sending) inFlight.delete(runId);
+  });
+  keepServing(sending);
+}
+
+/** Settles once everything handed over so far was sent (or failed and was logged). */
+export async function flushRunEventPublishes(): Promise<void> {
+  await Promise.all([...inFlight.values()]);
+}
+
+/** The last publish handed over per run: the next one for that run goes after it. */
+const inFlight = new Map<string, Promise<void>>();
+
+async function sendBatches(runId: string, events: RunEvent[]): Promise<void> {
+  for (const batch of batchesOf(events.map(publishable))) {
     try {
-      await inngest.realtime.publish(runChannel({ runId: event.runId }).events, publishable(event));
+      await inngest.realtime.publish(runChannel({ runId }).events, { runId, events: batch });
     } catch (error) {
-      logger.warn({ runId: event.runId, seq: event.seq, err: error }, "realtime publish failed");
+      logger.warn({ runId, seq: batch[0]?.seq, err: error }, "realtime publish failed");
     }
   }
 }
 
 /**
- * Events larger than this are published as a reference: Inngest truncates a realtime publish over
- * 512 KB (and sends what is left as a string), so half of that leaves room for the envelope.
+ * Events larger than this are published as a reference, and a batch holds at most this much: Inngest
+ * truncates a realtime publish over 512 KB (and sends what is left as a string), so half of that
+ * leaves room for the envelope.
  */
 export const REALTIME_INLINE_LIMIT_BYTES = 256 * 1024;
+
+/** Consecutive messages packed into publishes of at most REALTIME_INLINE_LIMIT_BYTES each. */
+function batchesOf(messages: RunChannelMessage[]): RunChannelMessage[][] {
+  const batches: RunChannelMessage[][] = [];
+  let current: RunChannelMessage[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    if (current.length > 0 && size + bytes > REALTIME_INLINE_LIMIT_BYTES) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 
 /**
  * The message for an event: the whole event, or, above REALTIME_INLINE_LIMIT_BYTES, its seq and size

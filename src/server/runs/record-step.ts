@@ -1,40 +1,26 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { NodeUsage } from "@/engine";
 import type { Database, Transaction } from "../db/client";
-import { type RunEvent, runSteps, runs } from "../db/schema";
-import { appendRunEvents, type NewRunEvent } from "./append-run-events";
+import { rowsOf } from "../db/rows-of";
+import { type RunEvent, runSteps } from "../db/schema";
+import { eventWritesSql, type LockedRun, lockRun, type NewRunEvent, toRunEvent } from "./append-run-events";
 import { isTerminalRunStatus } from "./statuses";
 
 /**
  * Writes one node's progress: the step row and its events in one transaction,
- * inside the durable step that did the work. Dedupe keys make a retried write
- * (the step succeeded but its answer to Inngest was lost) land once. Nothing is
- * written for a run that is already over: a cancelled run's step rows stay
- * cancelled even when a node that was in flight finishes afterwards.
+ * inside the durable step that did the work. Each transaction locks the run row
+ * once (a cancel cannot slip in; event seqs are handed out under it) and then
+ * writes the step row, the events and the run's counters in one statement.
+ * Dedupe keys make a retried write (the step succeeded but its answer to
+ * Inngest was lost) land once. Nothing is written for a run that is already
+ * over, or for a step that already succeeded: a cancelled run's step rows stay
+ * cancelled, and a late duplicate attempt never overwrites a success.
  */
-
-// Database time on both ends, so clock skew between app and database cannot produce odd durations.
-const STEP_DURATION_MS = sql<number>`(extract(epoch from (now() - coalesce(${runSteps.startedAt}, now()))) * 1000)::int`;
 
 type StepRef = { runId: string; workspaceId: string; nodeId: string; attempt: number };
 
-/** The node's step row, unless it already succeeded: a late, duplicated attempt must not overwrite a success. */
-function unfinishedStep(ref: StepRef) {
-  return and(
-    eq(runSteps.runId, ref.runId),
-    eq(runSteps.nodeId, ref.nodeId),
-    ne(runSteps.status, "succeeded"),
-  );
-}
-
-/**
- * Locks the run row (the same lock event seqs are handed out under) and says
- * whether the run is still live. Taken first, so a cancel cannot slip in between.
- */
-async function lockLiveRun(tx: Transaction, runId: string): Promise<boolean> {
-  const [run] = await tx.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)).for("update");
-  return run !== undefined && !isTerminalRunStatus(run.status);
-}
+// Database time on both ends, so clock skew between app and database cannot produce odd durations.
+const STEP_DURATION_MS = sql`(extract(epoch from (now() - coalesce(started_at, now()))) * 1000)::int`;
 
 export type StepStart =
   | { state: "run_over" }
@@ -42,121 +28,192 @@ export type StepStart =
   | { state: "started"; events: RunEvent[] };
 
 /**
- * Opens an attempt. Writes nothing when the run is already over (the node must
- * not execute) or when the node already succeeded — its result was stored but
- * Inngest never heard back — so the stored output is returned instead of doing
- * the node's work (an HTTP POST, say) a second time.
+ * Opens an attempt of a node with side effects, before it runs. Writes nothing when the run is
+ * already over (the node must not execute) or when the node already succeeded — its result was
+ * stored but Inngest never heard back — so the stored output is returned instead of doing the
+ * node's work (an HTTP POST, say) a second time.
  */
 export async function recordStepStarted(db: Database, ref: StepRef): Promise<StepStart> {
   return db.transaction(async (tx) => {
-    if (!(await lockLiveRun(tx, ref.runId))) return { state: "run_over" };
-    const [done] = await tx
-      .select({ output: runSteps.output })
-      .from(runSteps)
-      .where(
-        and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), eq(runSteps.status, "succeeded")),
-      );
-    if (done) return { state: "already_succeeded", output: done.output };
-    await tx
-      .update(runSteps)
-      .set({
-        status: "running",
-        attempt: ref.attempt,
-        startedAt: sql`coalesce(${runSteps.startedAt}, now())`,
-      })
-      .where(unfinishedStep(ref));
-    const events = await appendRunEvents(tx, {
-      runId: ref.runId,
-      workspaceId: ref.workspaceId,
-      events: [
-        {
-          type: "step.started",
-          nodeId: ref.nodeId,
-          data: { attempt: ref.attempt },
-          dedupeKey: `started:${ref.nodeId}:${ref.attempt}`,
-        },
-      ],
+    const run = await lockRun(tx, ref.runId);
+    if (!run || isTerminalRunStatus(run.status)) return { state: "run_over" };
+    const written = await writeStep(tx, run, ref, {
+      set: sql`status = 'running', attempt = ${ref.attempt}, started_at = coalesce(started_at, now())`,
+      events: [startedEvent(ref)],
     });
-    return { state: "started", events };
+    if (written.stepUpdated) return { state: "started", events: written.events };
+    const output = await succeededOutput(tx, ref);
+    return output.found
+      ? { state: "already_succeeded", output: output.value }
+      : { state: "started", events: [] };
   });
 }
 
-export async function recordStepSucceeded(
-  db: Database,
-  ref: StepRef & { output: unknown; logs: NewRunEvent[]; usage?: NodeUsage | undefined },
-): Promise<RunEvent[]> {
+type Success = { output: unknown; logs: NewRunEvent[]; usage?: NodeUsage | undefined };
+
+/** Closes an attempt that succeeded: output, usage, duration, `step.completed` (after its logs). */
+export async function recordStepSucceeded(db: Database, ref: StepRef & Success): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
-    if (!(await lockLiveRun(tx, ref.runId))) return [];
-    const [updated] = await tx
-      .update(runSteps)
-      .set({
-        status: "succeeded",
-        attempt: ref.attempt,
-        output: ref.output ?? null,
-        error: null,
-        // Model nodes: what the call used, for cost views without reading outputs.
-        ...(ref.usage && {
-          model: ref.usage.model,
-          tokensIn: ref.usage.inputTokens,
-          tokensOut: ref.usage.outputTokens,
-          costUsd: ref.usage.costUsd,
-        }),
-        finishedAt: sql`now()`,
-        durationMs: STEP_DURATION_MS,
-      })
-      .where(unfinishedStep(ref))
-      .returning({ id: runSteps.id });
-    if (updated) {
-      await tx
-        .update(runs)
-        .set({ nodesSucceeded: sql`${runs.nodesSucceeded} + 1` })
-        .where(eq(runs.id, ref.runId));
-    }
-    return appendAttemptEvents(tx, ref, {
-      type: "step.completed",
-      nodeId: ref.nodeId,
-      data: { attempt: ref.attempt, output: ref.output ?? null },
-      dedupeKey: `completed:${ref.nodeId}`,
+    const run = await lockRun(tx, ref.runId);
+    if (!run || isTerminalRunStatus(run.status)) return [];
+    const written = await writeStep(tx, run, ref, {
+      set: sql`${succeededSet(ref)}, duration_ms = ${STEP_DURATION_MS}`,
+      events: attemptEvents(ref, completedEvent(ref)),
+      succeeded: true,
     });
+    return written.events;
   });
 }
 
+export type PureStepResult =
+  | { state: "run_over" }
+  | { state: "already_succeeded"; output: unknown }
+  | { state: "recorded"; events: RunEvent[] };
+
+/**
+ * A node without side effects records its whole attempt at once, after it ran: start and success
+ * (`step.started`, its logs, `step.completed`) in one transaction. Running it first costs nothing
+ * to repeat, so no separate start is needed to guard it. `durationMs` is measured by the caller;
+ * the start time is derived from it.
+ */
+export async function recordPureStepSucceeded(
+  db: Database,
+  ref: StepRef & Success & { durationMs: number },
+): Promise<PureStepResult> {
+  return db.transaction(async (tx) => {
+    const run = await lockRun(tx, ref.runId);
+    if (!run || isTerminalRunStatus(run.status)) return { state: "run_over" };
+    const durationMs = Math.max(0, Math.round(ref.durationMs));
+    const written = await writeStep(tx, run, ref, {
+      set: sql`${succeededSet(ref)}, duration_ms = ${durationMs}::int,
+        started_at = coalesce(started_at, now() - make_interval(secs => ${durationMs / 1000}::float8))`,
+      events: [startedEvent(ref), ...attemptEvents(ref, completedEvent(ref))],
+      succeeded: true,
+    });
+    if (written.stepUpdated) return { state: "recorded", events: written.events };
+    const output = await succeededOutput(tx, ref);
+    return output.found
+      ? { state: "already_succeeded", output: output.value }
+      : { state: "recorded", events: [] };
+  });
+}
+
+/**
+ * Closes an attempt that failed: the error, and `running` while a retry follows or `failed` for
+ * good. `started` adds the attempt's `step.started` (a node without side effects records its start
+ * only now).
+ */
 export async function recordStepFailed(
   db: Database,
   ref: StepRef & {
     error: { message: string; code?: string; retriable: boolean };
     willRetry: boolean;
     logs: NewRunEvent[];
+    started?: boolean;
   },
 ): Promise<RunEvent[]> {
   return db.transaction(async (tx) => {
-    if (!(await lockLiveRun(tx, ref.runId))) return [];
-    await tx
-      .update(runSteps)
-      .set({
-        status: ref.willRetry ? "running" : "failed",
-        attempt: ref.attempt,
-        error: ref.error,
-        ...(ref.willRetry ? {} : { finishedAt: sql`now()`, durationMs: STEP_DURATION_MS }),
-      })
-      .where(unfinishedStep(ref));
-    return appendAttemptEvents(tx, ref, {
+    const run = await lockRun(tx, ref.runId);
+    if (!run || isTerminalRunStatus(run.status)) return [];
+    const status = ref.willRetry ? "running" : "failed";
+    const finished = ref.willRetry ? sql`` : sql`, finished_at = now(), duration_ms = ${STEP_DURATION_MS}`;
+    const failed: NewRunEvent = {
       type: "step.failed",
       nodeId: ref.nodeId,
       data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
       dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
+    };
+    const written = await writeStep(tx, run, ref, {
+      // Every assignment reads the row as it was: the duration is taken before the start time is set.
+      set: sql`status = ${status}, attempt = ${ref.attempt}, error = ${JSON.stringify(ref.error)}::jsonb${finished},
+        started_at = coalesce(started_at, now())`,
+      events: [...(ref.started ? [startedEvent(ref)] : []), ...attemptEvents(ref, failed)],
     });
+    return written.events;
   });
 }
 
-/** The log lines an attempt produced, then the event that ends the attempt. */
-function appendAttemptEvents(tx: Transaction, ref: StepRef & { logs: NewRunEvent[] }, closing: NewRunEvent) {
-  return appendRunEvents(tx, {
+/**
+ * One statement: update the node's unfinished step row, and — only if it was — write the events
+ * and move the run's counters (nodes succeeded, event seq, last progress).
+ */
+async function writeStep(
+  tx: Transaction,
+  run: LockedRun,
+  ref: StepRef,
+  change: { set: SQL; events: NewRunEvent[]; succeeded?: boolean },
+): Promise<{ stepUpdated: boolean; events: RunEvent[] }> {
+  const writes = eventWritesSql({
     runId: ref.runId,
     workspaceId: ref.workspaceId,
-    events: [
-      ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
-      closing,
-    ],
+    events: change.events,
+    locked: run,
+    onlyIf: sql`exists (select 1 from step)`,
+    runSet: change.succeeded
+      ? sql`, nodes_succeeded = nodes_succeeded + (select count(*)::int from step)`
+      : undefined,
   });
+  const result = await tx.execute(sql`with step as (
+      update run_steps set ${change.set}
+      where run_id = ${ref.runId} and node_id = ${ref.nodeId} and status <> 'succeeded'
+      returning 1
+    ),
+    ${writes}
+    select (select count(*)::int from step) as step_count, inserted.*
+    from (select 1) as one left join inserted on true
+    order by inserted.seq`);
+  const rows = rowsOf(result);
+  return {
+    stepUpdated: Number(rows[0]?.step_count ?? 0) > 0,
+    events: rows.filter((row) => row.seq !== null && row.seq !== undefined).map(toRunEvent),
+  };
+}
+
+/** The assignments of a successful attempt (without its duration, which differs by path). */
+function succeededSet(ref: StepRef & Success): SQL {
+  const usage = ref.usage
+    ? // Model nodes: what the call used, for cost views without reading outputs.
+      sql`, model = ${ref.usage.model}, tokens_in = ${ref.usage.inputTokens ?? null}::int,
+        tokens_out = ${ref.usage.outputTokens ?? null}::int, cost_usd = ${ref.usage.costUsd}::float8`
+    : sql``;
+  const output = ref.output === undefined || ref.output === null ? null : JSON.stringify(ref.output);
+  return sql`status = 'succeeded', attempt = ${ref.attempt}, output = ${output}::jsonb, error = null,
+    finished_at = now()${usage}`;
+}
+
+function startedEvent(ref: StepRef): NewRunEvent {
+  return {
+    type: "step.started",
+    nodeId: ref.nodeId,
+    data: { attempt: ref.attempt },
+    dedupeKey: `started:${ref.nodeId}:${ref.attempt}`,
+  };
+}
+
+function completedEvent(ref: StepRef & Success): NewRunEvent {
+  return {
+    type: "step.completed",
+    nodeId: ref.nodeId,
+    data: { attempt: ref.attempt, output: ref.output ?? null },
+    dedupeKey: `completed:${ref.nodeId}`,
+  };
+}
+
+/** The log lines an attempt produced, then the event that ends the attempt. */
+function attemptEvents(ref: StepRef & { logs: NewRunEvent[] }, closing: NewRunEvent): NewRunEvent[] {
+  return [
+    ...ref.logs.map((log, index) => ({ ...log, dedupeKey: `log:${ref.nodeId}:${ref.attempt}:${index}` })),
+    closing,
+  ];
+}
+
+/** The stored output of a step that already succeeded (its answer to Inngest was lost). */
+async function succeededOutput(tx: Transaction, ref: StepRef): Promise<{ found: boolean; value?: unknown }> {
+  const [done] = await tx
+    .select({ output: runSteps.output })
+    .from(runSteps)
+    .where(
+      and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), eq(runSteps.status, "succeeded")),
+    );
+  return done ? { found: true, value: done.output } : { found: false };
 }

@@ -55,9 +55,9 @@ export async function failWaitStep(
   db: Database,
   ref: WaitStepRef,
   error: { message: string; code: string },
-  publish: (events: RunEvent[]) => Promise<void>,
+  publish: (events: RunEvent[]) => void,
 ): Promise<NodeStepError> {
-  await publish(
+  publish(
     await recordStepFailed(db, { ...ref, error: { ...error, retriable: false }, willRetry: false, logs: [] }),
   );
   return new NodeStepError(error.message, ref.nodeId, false, error.code);

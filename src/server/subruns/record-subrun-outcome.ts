@@ -16,7 +16,7 @@ export async function recordSubrunOutcome(
   args: WaitStepRef & {
     child: ChildRunRef;
     result: InvokeResult;
-    publish: (events: RunEvent[]) => Promise<void>;
+    publish: (events: RunEvent[]) => void;
   },
 ): Promise<unknown> {
   const { child: ref, result, publish, ...step } = args;
@@ -30,7 +30,7 @@ export async function recordSubrunOutcome(
   if (!child) throw await fail(`Sub-workflow run ${ref.runId} no longer exists`);
   if (child.status === "succeeded" || child.status === "partial") {
     const output = child.output ?? null;
-    await publish(await recordStepSucceeded(db, { ...step, output, logs: [] }));
+    publish(await recordStepSucceeded(db, { ...step, output, logs: [] }));
     return output;
   }
   if (isTerminalRunStatus(child.status)) {

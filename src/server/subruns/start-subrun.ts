@@ -18,7 +18,7 @@ import { validateRunInput } from "../runs/validate-run-input";
 import { failWaitStep, lockLiveRunOrStop, openWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
 import { resolveChildVersion } from "./resolve-child-version";
 
-type Publish = (events: RunEvent[]) => Promise<void>;
+type Publish = (events: RunEvent[]) => void;
 
 /**
  * The first step of a sub-workflow node (`subrun-start:<nodeId>`): creates the child run, queued and
@@ -56,7 +56,7 @@ export async function startSubrun(
       ],
     });
   });
-  await publish(events);
+  publish(events);
   return { runId: child.id, workspaceId: child.workspaceId };
 }
 

@@ -36,15 +36,12 @@ export function useRunEvents(runId: string, initialEvents: RunEventMessage[]) {
   const [gapReads, setGapReads] = useState(0);
 
   const live = messages.all;
-  // A live message without its data (an event too large to publish) announces its seq; the event
-  // itself is read from the events route like a gap.
+  // A live event without its data (too large to publish) announces its seq; the event itself is read
+  // from the events route like a gap.
   const { events, announced } = useMemo(() => {
-    const received = live.flatMap((message) =>
-      isRunEventMessage(message.data) && !isOmittedRunEvent(message.data) ? [message.data] : [],
-    );
-    const omitted = live.flatMap((message) =>
-      isRunEventMessage(message.data) && isOmittedRunEvent(message.data) ? [message.data.seq] : [],
-    );
+    const published = live.flatMap((message) => eventsOf(message.data));
+    const received = published.filter((event) => !isOmittedRunEvent(event));
+    const omitted = published.filter((event) => isOmittedRunEvent(event)).map((event) => event.seq);
     return { events: mergeRunEvents(initialEvents, filled, received), announced: omitted };
   }, [initialEvents, filled, live]);
   const missingFrom = firstMissingSeq(events, announced);
@@ -98,4 +95,10 @@ async function readEventsAfter(runId: string, after: number): Promise<RunEventMe
   if (!response.ok) throw new Error(`Reading the run's events failed (${response.status})`);
   const page = (await response.json()) as { data: unknown[] };
   return page.data.filter(isRunEventMessage);
+}
+
+/** The events of one publish (a batch: what one write on the server produced), checked one by one. */
+function eventsOf(data: unknown): RunEventMessage[] {
+  const events = (data as { events?: unknown } | null)?.events;
+  return Array.isArray(events) ? events.filter(isRunEventMessage) : [];
 }

@@ -33,7 +33,7 @@ export const subscribeRunChannel: SubscribeRunChannel = async (runId, onMessage)
         const { done, value } = await reader.read();
         if (done) return;
         // The SDK validated `data` against the channel's schema before handing it over.
-        if (value.kind === "data") onMessage(value.data);
+        if (value.kind === "data") for (const message of value.data.events) onMessage(message);
       }
     } catch {
       // A broken stream ends the subscription the same way a closed one does.
