@@ -21,7 +21,16 @@ export const inngest = new Inngest({
   logger: logger.child({ component: "inngest" }),
   internalLogger: sdkInternalLogger(logger.child({ component: "inngest" })),
   middleware: [LogContextMiddleware],
+  // Inside a Next server the global fetch is Next's wrapper (request caching and tracing for pages):
+  // every checkpoint and publish would pay for it while none of it applies to calls to Inngest. Next
+  // keeps the fetch it wrapped for exactly this; looked up per call, as tests replace the global one.
+  fetch: (input, init) => withoutNextWrapper(globalThis.fetch)(input, init),
   // Checkpointing runs consecutive steps in one request; hand back to Inngest
   // before the platform's function time limit cuts the request off.
   checkpointing: { maxRuntime: `${env.INNGEST_CHECKPOINT_MAX_RUNTIME_S}s` },
 });
+
+function withoutNextWrapper(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  const original = (fetch as { _nextOriginalFetch?: typeof globalThis.fetch })._nextOriginalFetch;
+  return original ?? fetch;
+}

@@ -39,8 +39,9 @@ const RETRIES = 10;
  *   mark-run-failed  (onFailure) the function failed outright: the run ends failed with the reason
  *
  * Branches run independently: a node's steps start as soon as its own parents have settled (the pure
- * planner in src/engine decides what is ready and what a condition skipped), and the steps carry
- * Inngest's race mode so each finished step lets its branch go on. A partial run
+ * planner in src/engine decides what is ready and what a condition skipped). Steps of parallel
+ * branches carry Inngest's race mode, so each finished step lets its branch go on; a lone chain's
+ * steps do not, so Inngest runs them one after another in one checkpointed request. A partial run
  * (one node alone, say) executes only the subgraph of its nodes. Cancelling a run
  * sends `workflow/run.cancel-requested`, which stops this function before its
  * next step (`cancelOn`).
@@ -109,43 +110,50 @@ export const executeRun = inngest.createFunction(
           data: { ...child, ...(event.data.requestId ? { requestId: event.data.requestId } : {}) },
         }),
     };
+    // Race mode: Inngest asks for the next steps as soon as any one of these ends, not once a whole
+    // parallel group has, so each branch goes on by itself (a waiting approval holds back only its own).
+    const racing = <T>(work: () => Promise<T>) => group.parallel({ mode: "race" }, work);
+    runner.concurrent = {
+      run: (id, fn) => racing(() => runner.run(id, fn)),
+      sleep: (id, ms) => racing(() => runner.sleep(id, ms)),
+      waitForEvent: (id, wait) => racing(() => runner.waitForEvent(id, wait)),
+      invoke: (id, child) => racing(() => runner.invoke(id, child)),
+    };
     // Stored graphs were validated on save; parsing again restores types and config defaults.
     const graph = WorkflowGraphSchema.parse(started.graph);
     // Race mode: Inngest asks for the next steps as soon as any one step ends, not once a whole
     // parallel group has, so each branch goes on by itself (a waiting approval holds back only its own).
-    const outcome = await group.parallel({ mode: "race" }, () =>
-      runWorkflow({
-        // `nodeIds` and `seedOutputs` are absent from runs that started before partial runs existed.
-        graph: started.nodeIds ? subgraph(graph, started.nodeIds) : graph,
-        seedOutputs: started.seedOutputs ?? undefined,
-        input: started.input,
-        runner,
-        effects: createNodeEffects({
-          runId,
-          workspaceId: started.workspaceId,
-          attempt,
-          publish: publishRunEvents,
-          asStepError: toInngestError,
-        }),
-        runNode: (node, scope) =>
-          withRequestContext({ nodeId: node.id }, async () => {
-            try {
-              return await executeNodeStep(await getDb(), {
-                runId,
-                workspaceId: started.workspaceId,
-                node,
-                scope,
-                attempt,
-                maxAttempts: maxAttempts ?? RETRIES + 1,
-                publish: publishRunEvents,
-                inlineAllowed: (sizeBytes) => budget.allowsInline(sizeBytes),
-              });
-            } catch (error) {
-              throw toInngestError(error);
-            }
-          }),
+    const outcome = await runWorkflow({
+      // `nodeIds` and `seedOutputs` are absent from runs that started before partial runs existed.
+      graph: started.nodeIds ? subgraph(graph, started.nodeIds) : graph,
+      seedOutputs: started.seedOutputs ?? undefined,
+      input: started.input,
+      runner,
+      effects: createNodeEffects({
+        runId,
+        workspaceId: started.workspaceId,
+        attempt,
+        publish: publishRunEvents,
+        asStepError: toInngestError,
       }),
-    );
+      runNode: (node, scope) =>
+        withRequestContext({ nodeId: node.id }, async () => {
+          try {
+            return await executeNodeStep(await getDb(), {
+              runId,
+              workspaceId: started.workspaceId,
+              node,
+              scope,
+              attempt,
+              maxAttempts: maxAttempts ?? RETRIES + 1,
+              publish: publishRunEvents,
+              inlineAllowed: (sizeBytes) => budget.allowsInline(sizeBytes),
+            });
+          } catch (error) {
+            throw toInngestError(error);
+          }
+        }),
+    });
 
     await step.run("finish", async () => {
       const conclusion =

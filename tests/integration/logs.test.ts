@@ -194,8 +194,9 @@ describe("what the app logs", () => {
 
       const ofRun = during.filter((line) => line.runId === runId);
       const warnings = ofRun.filter((line) => line.msg === "realtime publish failed");
-      // start (queued → running, two pending steps), each node's start and success, finish.
-      expect(warnings.length).toBeGreaterThan(4);
+      // One publish per write: each node's attempt (start and success written together) and finish
+      // (the start step's may run before these lines are captured).
+      expect(warnings.length).toBeGreaterThanOrEqual(3);
       for (const line of ofRun) {
         expect(line.requestId, JSON.stringify(line)).toBe("req-start-7");
         expect(line.attempt, JSON.stringify(line)).toEqual(expect.any(Number));

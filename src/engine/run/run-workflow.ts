@@ -81,11 +81,11 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
     return { input, nodes };
   };
 
-  const execute = (node: WorkflowNode): Promise<unknown> => {
-    const runStep = () => runner.run(stepIdFor(node.id), () => runNode(node, scopeFor(node)));
+  const execute = (node: WorkflowNode, steps: StepRunner): Promise<unknown> => {
+    const runStep = () => steps.run(stepIdFor(node.id), () => runNode(node, scopeFor(node)));
     const orchestrate = orchestrationOf(node);
     if (orchestrate === undefined) return runStep();
-    return orchestrate(node, { runner, scope: () => scopeFor(node), runStep, effects });
+    return orchestrate(node, { runner: steps, scope: () => scopeFor(node), runStep, effects });
   };
 
   const settle = (node: WorkflowNode, result: PromiseSettledResult<unknown>) => {
@@ -105,10 +105,13 @@ export async function runWorkflow(args: RunWorkflowArgs): Promise<RunOutcome> {
         skipped.add(id);
         skippedInOrder.push(id);
       }
+      // A node that starts while others run (or with siblings) is on a branch of its own. Nothing else
+      // can start while a lone node runs: new nodes start only when one settles.
+      const steps = running.size + plan.ready.length > 1 ? (runner.concurrent ?? runner) : runner;
       for (const node of plan.ready) {
         running.set(
           node.id,
-          execute(node).then(
+          execute(node, steps).then(
             (value) => settle(node, { status: "fulfilled", value }),
             (reason: unknown) => settle(node, { status: "rejected", reason }),
           ),

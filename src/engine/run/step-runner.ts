@@ -18,6 +18,12 @@ export type StepRunner = {
    * executor) and resolves with what that function returned; rejects when it failed outright.
    */
   invoke(id: string, child: ChildRunRef): Promise<unknown>;
+  /**
+   * The same runner for steps that run alongside other nodes' steps, where each finished step must
+   * let its own branch go on at once (Inngest's race mode) instead of waiting for the whole group.
+   * A lone branch keeps the plain runner: Inngest then runs consecutive steps in one request.
+   */
+  concurrent?: StepRunner;
 };
 
 /** What {@link StepRunner.waitForEvent} waits for. */

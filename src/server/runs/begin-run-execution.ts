@@ -49,7 +49,8 @@ export async function beginRunExecution(
     const [run] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
     if (!run || isTerminalRunStatus(run.status)) return { kind: "over" };
     if (run.executionId && run.executionId !== executionId) return { kind: "claimed", by: run.executionId };
-    if (!run.executionId) {
+    // A queued run is claimed together with its move to running, below.
+    if (!run.executionId && run.status !== "queued") {
       await tx.update(runs).set({ executionId }).where(eq(runs.id, runId));
     }
     const [version] = await tx
@@ -66,7 +67,7 @@ export async function beginRunExecution(
       const now = new Date();
       await tx
         .update(runs)
-        .set({ status: "running", startedAt: now, lastProgressAt: now })
+        .set({ status: "running", executionId, startedAt: now, lastProgressAt: now })
         .where(eq(runs.id, runId));
       if (nodes.length > 0) {
         await tx
@@ -85,6 +86,7 @@ export async function beginRunExecution(
       events = await appendRunEvents(tx, {
         runId,
         workspaceId: run.workspaceId,
+        locked: run,
         events: [{ type: "run.status", data: { status: "running" }, dedupeKey: "status:running" }],
       });
     }

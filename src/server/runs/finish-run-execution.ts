@@ -86,7 +86,7 @@ export async function finishRunExecution(
         conclusion.status === "failed" ? { status, error } : { status, output: conclusion.output ?? null },
       dedupeKey: `status:${status}`,
     });
-    return appendRunEvents(tx, { runId, workspaceId: run.workspaceId, events });
+    return appendRunEvents(tx, { runId, workspaceId: run.workspaceId, events, locked: run });
   });
 }
 

@@ -339,4 +339,18 @@ describe("runWorkflow runs branches independently", () => {
       outputs: { a: "out:a", slow: "out:slow" },
     });
   });
+
+  it("runs a lone chain on the plain runner and parallel branches on the concurrent one", async () => {
+    // a → b → (c, d) → e
+    const g = graph(
+      [text("a"), text("b"), text("c"), text("d"), text("e")],
+      [edge("a", "b"), edge("b", "c"), edge("b", "d"), edge("c", "e"), edge("d", "e")],
+    );
+    const runner = memoryRunner();
+    const concurrent = memoryRunner();
+    runner.concurrent = concurrent;
+    await runWorkflow({ graph: g, input: null, runner, runNode: async (n) => n.id });
+    expect(runner.calls).toEqual(["node:a", "node:b", "node:e"]);
+    expect(concurrent.calls).toEqual(["node:c", "node:d"]);
+  });
 });
