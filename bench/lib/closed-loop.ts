@@ -31,3 +31,21 @@ export async function closedLoop(
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { completed: latencies.length, perSecond: latencies.length / seconds, latencies, errors };
 }
+
+/** `total` operations, `concurrency` at a time, back to back; resolves with the wall time taken (ms). */
+export async function runCount(
+  concurrency: number,
+  total: number,
+  once: () => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      await once();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  return performance.now() - started;
+}
