@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { postgresAvailability } from "../helpers/test-database";
+
+/**
+ * The run benchmarks (bench/) as a smoke at tiny sizes: each script starts
+ * `npm start` on a benchmark database and the bare SDK app, measures, prints its
+ * table and cleans up. This checks that they run and that their tables come out
+ * with numbers in every cell, never how fast anything is: timings belong to the
+ * scripts and docs/BENCHMARKS.md, not to tests. The app build is the one global
+ * setup made (.next-test), reused by each script.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const { available } = postgresAvailability();
+
+function runScript(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join("bench", script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, output }));
+  });
+}
+
+/** The data rows (cells trimmed) of the table printed under the line that starts with `title`. */
+function tableRows(output: string, title: string): string[][] {
+  const lines = output.split("\n");
+  const start = lines.findIndex((line) => line.startsWith(title));
+  expect(start, `no table "${title}" in:\n${output}`).toBeGreaterThanOrEqual(0);
+  const first = lines.findIndex((line, i) => i > start && line.startsWith("|"));
+  const table: string[] = [];
+  for (const line of lines.slice(first)) {
+    if (!line.startsWith("|")) break;
+    table.push(line);
+  }
+  // Past the header and its |---| line.
+  return table.slice(2).map((line) =>
+    line
+      .slice(1, -1)
+      .split("|")
+      .map((cell) => cell.trim()),
+  );
+}
+
+const SPREAD = /^\d+(\.\d+)? \/ \d+(\.\d+)? \/ \d+(\.\d+)?$/;
+const NUMBER = /^\d+(\.\d+)?×?$/;
+
+function expectNumbers(rows: string[][], columns: Record<number, RegExp>, output: string) {
+  expect(rows.length, output).toBeGreaterThan(0);
+  for (const row of rows) {
+    for (const [column, pattern] of Object.entries(columns))
+      expect(row[Number(column)], output).toMatch(pattern);
+  }
+}
+
+describe.skipIf(!available)("benchmark scripts at tiny sizes", () => {
+  it("bench:node-cost prints ms per node for both sides", { timeout: 120_000 }, async () => {
+    const { code, output } = await runScript("node-cost.ts", [
+      "--nodes",
+      "3",
+      "--reps",
+      "1",
+      "--warmup",
+      "0",
+    ]);
+    expect(code, output).toBe(0);
+    expectNumbers(tableRows(output, "ms per node"), { 0: /^3$/, 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
+  });
+
+  it("bench:throughput prints runs per second for both sides", { timeout: 120_000 }, async () => {
+    const { code, output } = await runScript("run-throughput.ts", [
+      "--concurrency",
+      "2",
+      "--reps",
+      "1",
+      "--seconds",
+      "1",
+    ]);
+    expect(code, output).toBe(0);
+    expectNumbers(tableRows(output, "1-node runs completed"), { 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
+  });
+
+  it("bench:creation prints req/s and latencies against /api/health", { timeout: 120_000 }, async () => {
+    const { code, output } = await runScript("run-creation.ts", [
+      "--concurrency",
+      "2",
+      "--reps",
+      "1",
+      "--seconds",
+      "1",
+    ]);
+    expect(code, output).toBe(0);
+    expectNumbers(tableRows(output, "run creation vs"), { 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
+  });
+
+  it("bench:memory prints memory and cold starts", { timeout: 120_000 }, async () => {
+    const { code, output } = await runScript("memory.ts", [
+      "--runs",
+      "5",
+      "--reps",
+      "1",
+      "--concurrency",
+      "2",
+    ]);
+    expect(code, output).toBe(0);
+    expectNumbers(tableRows(output, "cold start"), { 1: SPREAD, 2: SPREAD }, output);
+    expectNumbers(
+      tableRows(output, "memory (RSS MB"),
+      { 1: NUMBER, 2: NUMBER, 3: NUMBER, 4: NUMBER },
+      output,
+    );
+  });
+});
