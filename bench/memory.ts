@@ -13,7 +13,7 @@
  *     per side, 10 in flight, one batch of Stepwise and one of the bare app in turn.
  *
  *   npm run bench:memory                           # 10,000 runs each, 3 cold starts each
- *   npm run bench:memory -- --runs 2000 --reps 5
+ *   npm run bench:memory -- --runs 2000 --reps 5 --concurrency 10 --warmup 20 --settle-ms 3000
  *
  * Loopback only, bounded (--timeout-s), stops by itself and drops its database.
  */
@@ -31,14 +31,19 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "10000" },
     reps: { type: "string", default: "3" },
     concurrency: { type: "string", default: "10" },
+    /** Untimed runs of each before the second idle reading. */
+    warmup: { type: "string", default: "20" },
+    /** Quiet time before each reading, so in-flight work and the allocator settle. */
+    "settle-ms": { type: "string", default: "3000" },
     "timeout-s": { type: "string", default: "3600" },
   },
 });
 const RUNS = intFlag(flags.runs, 10_000, 5, 100_000);
 const REPS = intFlag(flags.reps, 3, 1, 20);
 const CONCURRENCY = intFlag(flags.concurrency, 10, 1, 100);
-const CHECKPOINTS = 5;
-const SETTLE_MS = 3_000;
+const WARMUP = intFlag(flags.warmup, 20, 1, 1_000);
+const CHECKPOINTS = Math.min(5, RUNS);
+const SETTLE_MS = intFlag(flags["settle-ms"], 3_000, 0, 60_000);
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
@@ -86,9 +91,9 @@ async function main() {
       ]);
     };
     await snapshot("idle (fresh)", "–");
-    await runCount(CONCURRENCY, 20, once.stepwise);
-    await runCount(CONCURRENCY, 20, once.bare);
-    await snapshot("idle (after 20 warm-up runs each)", "–");
+    await runCount(CONCURRENCY, WARMUP, once.stepwise);
+    await runCount(CONCURRENCY, WARMUP, once.bare);
+    await snapshot(`idle (after ${WARMUP} warm-up runs each)`, "–");
 
     const batch = Math.ceil(RUNS / CHECKPOINTS);
     for (let done = 0; done < RUNS; ) {

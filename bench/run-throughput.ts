@@ -44,8 +44,9 @@ async function main() {
       },
     };
     // Warm both paths (first requests compile and fill caches).
-    await closedLoop(5, 2, loops.stepwise);
-    await closedLoop(5, 2, loops.bare);
+    const warmup = Math.min(2, SECONDS);
+    await closedLoop(5, warmup, loops.stepwise);
+    await closedLoop(5, warmup, loops.bare);
     const rows: string[][] = [];
     for (const concurrency of LEVELS) {
       const rates = { stepwise: [] as number[], bare: [] as number[] };
