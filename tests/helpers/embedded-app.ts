@@ -239,7 +239,10 @@ export async function launch(options: LauncherOptions): Promise<Launcher> {
         signalGroup(pid, "SIGKILL");
         await waitForGroupGone(pid, STOP_TIMEOUT_MS);
       }
-      await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
+      // Cleared once the launcher has exited: a pending timer would keep a script that is done alive.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([exit, new Promise((resolve) => (waited = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+      clearTimeout(waited);
       running.delete(launcher);
       if (options.command === "dev") restoreNextEnv(nextEnvBefore);
     },
