@@ -214,12 +214,15 @@ export function defineRunFlowSuite(options: StackOptions) {
         ]);
         await until(() => received().length >= stored.length, "the realtime deliveries");
         expect(received().map((m) => [m.seq, m.type])).toEqual(stored.map((e) => [e.seq, e.type]));
-        // One publish per write: the text node's start and result were written, and sent, together.
-        expect(publishes.map((published) => published.events.map((m) => m.type))).toEqual([
-          ["step.completed"],
-          ["step.started", "step.completed"],
-          ["run.status"],
-        ]);
+        // The events of one write travel in one publish (the text node's start and result were written
+        // together); writes that follow while a publish is on its way join the next one.
+        const together = publishes.find((published) =>
+          published.events.some((m) => m.type === "step.started"),
+        );
+        expect(together?.events.map((m) => m.type)).toEqual(
+          expect.arrayContaining(["step.started", "step.completed"]),
+        );
+        expect(publishes.length).toBeLessThanOrEqual(3);
       } finally {
         subscription.close();
       }

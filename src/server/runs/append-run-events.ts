@@ -42,27 +42,29 @@ export async function appendRunEvents(
   const locked = args.locked ?? (await lockRun(tx, args.runId));
   if (!locked) throw new Error(`run ${args.runId} vanished while appending events`);
   const result = await tx.execute(
-    sql`with ${eventWritesSql({ ...args, locked })} select * from inserted order by seq`,
+    sql`with ${eventWritesSql({ ...args, baseSeq: sql`${locked.eventSeq}::int` })} select * from inserted order by seq`,
   );
   return rowsOf(result).map(toRunEvent);
 }
 
 /**
- * The common table expressions that write events under a lock the caller holds: `inserted` (the
- * written rows) and the run's counter update. `onlyIf` is a condition on earlier expressions of the
- * same statement (a step row was updated, say) without which nothing is written; `runSet` adds
- * assignments to the run's update. Dedupe runs inside the statement: under the run's lock nothing
- * else can append to this run meanwhile, so the check is exact and seqs never have gaps.
+ * The common table expressions that write events under the run's lock: `inserted` (the written
+ * rows) and the run's counter update. `baseSeq` is the run's last seq as read under the lock;
+ * `onlyIf` is a condition on earlier expressions of the same statement (a step row was updated, say)
+ * without which nothing is written; `runSet` adds assignments to the run's update. Dedupe runs inside
+ * the statement: under the run's lock nothing else appends to this run meanwhile, so seqs never have
+ * gaps (a write racing a duplicate of itself would fail on the unique key and be retried, never
+ * leave a hole).
  */
 export function eventWritesSql(args: {
   runId: string;
   workspaceId: string;
   events: NewRunEvent[];
-  locked: LockedRun;
+  baseSeq: SQL;
   onlyIf?: SQL;
   runSet?: SQL;
 }): SQL {
-  const { runId, workspaceId, locked } = args;
+  const { runId, workspaceId, baseSeq } = args;
   const rows = uniqueByDedupeKey(args.events).map((event, ord) => ({
     ord,
     type: event.type,
@@ -80,14 +82,14 @@ export function eventWritesSql(args: {
     ),
     inserted as (
       insert into run_events (run_id, workspace_id, seq, type, node_id, data, dedupe_key)
-      select ${runId}, ${workspaceId}, ${locked.eventSeq}::int + n::int, type, node_id, data, dedupe_key from fresh
+      select ${runId}, ${workspaceId}, ${baseSeq} + n::int, type, node_id, data, dedupe_key from fresh
       returning *
     ),
     counted as (
-      update runs set event_seq = ${locked.eventSeq}::int + (select count(*)::int from fresh),
+      update runs set event_seq = ${baseSeq} + (select count(*)::int from fresh),
         last_progress_at = case when exists (select 1 from fresh) then ${new Date()} else last_progress_at end
         ${args.runSet ?? sql``}
-      where id = ${runId}
+      where id = ${runId} and ${args.onlyIf ?? sql`true`}
     )`;
 }
 

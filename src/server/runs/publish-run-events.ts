@@ -7,8 +7,9 @@ import { toRunEventMessage } from "./run-event-message";
 
 /**
  * Sends stored run events to the run's realtime channel, off the caller's critical path: it returns
- * at once, and the events one write produced go out as one publish, after whatever was handed over
- * before for the same run (subscribers then rarely see events out of order). The database is the
+ * at once. The events of one write go out as one publish, and while a run's publish is on its way
+ * the events that follow are gathered into the next one, so a run's events arrive in order and a
+ * fast run sends far fewer requests than it writes events. The database is the
  * record; a publish that fails is logged, not fatal, because subscribers replay from run_events and
  * dedupe by seq. Used by execute-run's steps and by use-cases that change a run outside it (cancel).
  *
@@ -23,22 +24,35 @@ import { toRunEventMessage } from "./run-event-message";
 export function publishRunEvents(events: RunEvent[]): void {
   const runId = events[0]?.runId;
   if (runId === undefined) return;
-  const previous = inFlight.get(runId) ?? Promise.resolve();
-  const sending = previous.then(() => sendBatches(runId, events));
-  inFlight.set(runId, sending);
-  void sending.finally(() => {
-    if (inFlight.get(runId) === sending) inFlight.delete(runId);
-  });
-  keepServing(sending);
+  const queued = outgoing.get(runId);
+  // A publish for this run is on its way: these go with the next one, after it.
+  if (queued) {
+    queued.events.push(...events);
+    return;
+  }
+  const queue: RunQueue = { events: [...events], sent: Promise.resolve() };
+  outgoing.set(runId, queue);
+  queue.sent = sendAll(runId, queue);
+  keepServing(queue.sent);
 }
 
 /** Settles once everything handed over so far was sent (or failed and was logged). */
 export async function flushRunEventPublishes(): Promise<void> {
-  await Promise.all([...inFlight.values()]);
+  await Promise.all([...outgoing.values()].map((queue) => queue.sent));
 }
 
-/** The last publish handed over per run: the next one for that run goes after it. */
-const inFlight = new Map<string, Promise<void>>();
+/** Per run with a publish under way: the events handed over meanwhile, and when all are out. */
+type RunQueue = { events: RunEvent[]; sent: Promise<void> };
+const outgoing = new Map<string, RunQueue>();
+
+/** Sends what is queued, then whatever came in meanwhile as one more publish, until nothing is left. */
+async function sendAll(runId: string, queue: RunQueue): Promise<void> {
+  try {
+    while (queue.events.length > 0) await sendBatches(runId, queue.events.splice(0));
+  } finally {
+    outgoing.delete(runId);
+  }
+}
 
 async function sendBatches(runId: string, events: RunEvent[]): Promise<void> {
   for (const batch of batchesOf(events.map(publishable))) {

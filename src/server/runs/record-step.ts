@@ -1,20 +1,19 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { NodeUsage } from "@/engine";
-import type { Database, Transaction } from "../db/client";
+import type { Database } from "../db/client";
 import { rowsOf } from "../db/rows-of";
 import { type RunEvent, runSteps } from "../db/schema";
-import { eventWritesSql, type LockedRun, lockRun, type NewRunEvent, toRunEvent } from "./append-run-events";
-import { isTerminalRunStatus } from "./statuses";
+import { eventWritesSql, type NewRunEvent, toRunEvent } from "./append-run-events";
+import { TERMINAL_RUN_STATUSES } from "./statuses";
 
 /**
- * Writes one node's progress: the step row and its events in one transaction,
- * inside the durable step that did the work. Each transaction locks the run row
- * once (a cancel cannot slip in; event seqs are handed out under it) and then
- * writes the step row, the events and the run's counters in one statement.
- * Dedupe keys make a retried write (the step succeeded but its answer to
- * Inngest was lost) land once. Nothing is written for a run that is already
- * over, or for a step that already succeeded: a cancelled run's step rows stay
- * cancelled, and a late duplicate attempt never overwrites a success.
+ * Writes one node's progress: the step row and its events, inside the durable step that did the
+ * work, each write one statement (atomic by itself, one round trip): it locks the run row (a cancel
+ * cannot slip in; event seqs are handed out under it), updates the step row and — only if it did —
+ * inserts the events and moves the run's counters. Dedupe keys make a retried write (the step
+ * succeeded but its answer to Inngest was lost) land once. Nothing is written for a run that is
+ * already over, or for a step that already succeeded: a cancelled run's step rows stay cancelled,
+ * and a late duplicate attempt never overwrites a success.
  */
 
 type StepRef = { runId: string; workspaceId: string; nodeId: string; attempt: number };
@@ -34,35 +33,28 @@ export type StepStart =
  * node's work (an HTTP POST, say) a second time.
  */
 export async function recordStepStarted(db: Database, ref: StepRef): Promise<StepStart> {
-  return db.transaction(async (tx) => {
-    const run = await lockRun(tx, ref.runId);
-    if (!run || isTerminalRunStatus(run.status)) return { state: "run_over" };
-    const written = await writeStep(tx, run, ref, {
-      set: sql`status = 'running', attempt = ${ref.attempt}, started_at = coalesce(started_at, now())`,
-      events: [startedEvent(ref)],
-    });
-    if (written.stepUpdated) return { state: "started", events: written.events };
-    const output = await succeededOutput(tx, ref);
-    return output.found
-      ? { state: "already_succeeded", output: output.value }
-      : { state: "started", events: [] };
+  const written = await writeStep(db, ref, {
+    set: sql`status = 'running', attempt = ${ref.attempt}, started_at = coalesce(started_at, now())`,
+    events: [startedEvent(ref)],
   });
+  if (!written.live) return { state: "run_over" };
+  if (written.stepUpdated) return { state: "started", events: written.events };
+  const output = await succeededOutput(db, ref);
+  return output.found
+    ? { state: "already_succeeded", output: output.value }
+    : { state: "started", events: [] };
 }
 
 type Success = { output: unknown; logs: NewRunEvent[]; usage?: NodeUsage | undefined };
 
 /** Closes an attempt that succeeded: output, usage, duration, `step.completed` (after its logs). */
 export async function recordStepSucceeded(db: Database, ref: StepRef & Success): Promise<RunEvent[]> {
-  return db.transaction(async (tx) => {
-    const run = await lockRun(tx, ref.runId);
-    if (!run || isTerminalRunStatus(run.status)) return [];
-    const written = await writeStep(tx, run, ref, {
-      set: sql`${succeededSet(ref)}, duration_ms = ${STEP_DURATION_MS}`,
-      events: attemptEvents(ref, completedEvent(ref)),
-      succeeded: true,
-    });
-    return written.events;
+  const written = await writeStep(db, ref, {
+    set: sql`${succeededSet(ref)}, duration_ms = ${STEP_DURATION_MS}`,
+    events: attemptEvents(ref, completedEvent(ref)),
+    succeeded: true,
   });
+  return written.events;
 }
 
 export type PureStepResult =
@@ -72,7 +64,7 @@ export type PureStepResult =
 
 /**
  * A node without side effects records its whole attempt at once, after it ran: start and success
- * (`step.started`, its logs, `step.completed`) in one transaction. Running it first costs nothing
+ * (`step.started`, its logs, `step.completed`) in one statement. Running it first costs nothing
  * to repeat, so no separate start is needed to guard it. `durationMs` is measured by the caller;
  * the start time is derived from it.
  */
@@ -80,22 +72,19 @@ export async function recordPureStepSucceeded(
   db: Database,
   ref: StepRef & Success & { durationMs: number },
 ): Promise<PureStepResult> {
-  return db.transaction(async (tx) => {
-    const run = await lockRun(tx, ref.runId);
-    if (!run || isTerminalRunStatus(run.status)) return { state: "run_over" };
-    const durationMs = Math.max(0, Math.round(ref.durationMs));
-    const written = await writeStep(tx, run, ref, {
-      set: sql`${succeededSet(ref)}, duration_ms = ${durationMs}::int,
-        started_at = coalesce(started_at, now() - make_interval(secs => ${durationMs / 1000}::float8))`,
-      events: [startedEvent(ref), ...attemptEvents(ref, completedEvent(ref))],
-      succeeded: true,
-    });
-    if (written.stepUpdated) return { state: "recorded", events: written.events };
-    const output = await succeededOutput(tx, ref);
-    return output.found
-      ? { state: "already_succeeded", output: output.value }
-      : { state: "recorded", events: [] };
+  const durationMs = Math.max(0, Math.round(ref.durationMs));
+  const written = await writeStep(db, ref, {
+    set: sql`${succeededSet(ref)}, duration_ms = ${durationMs}::int,
+      started_at = coalesce(started_at, now() - make_interval(secs => ${durationMs / 1000}::float8))`,
+    events: [startedEvent(ref), ...attemptEvents(ref, completedEvent(ref))],
+    succeeded: true,
   });
+  if (!written.live) return { state: "run_over" };
+  if (written.stepUpdated) return { state: "recorded", events: written.events };
+  const output = await succeededOutput(db, ref);
+  return output.found
+    ? { state: "already_succeeded", output: output.value }
+    : { state: "recorded", events: [] };
 }
 
 /**
@@ -112,58 +101,64 @@ export async function recordStepFailed(
     started?: boolean;
   },
 ): Promise<RunEvent[]> {
-  return db.transaction(async (tx) => {
-    const run = await lockRun(tx, ref.runId);
-    if (!run || isTerminalRunStatus(run.status)) return [];
-    const status = ref.willRetry ? "running" : "failed";
-    const finished = ref.willRetry ? sql`` : sql`, finished_at = now(), duration_ms = ${STEP_DURATION_MS}`;
-    const failed: NewRunEvent = {
-      type: "step.failed",
-      nodeId: ref.nodeId,
-      data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
-      dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
-    };
-    const written = await writeStep(tx, run, ref, {
-      // Every assignment reads the row as it was: the duration is taken before the start time is set.
-      set: sql`status = ${status}, attempt = ${ref.attempt}, error = ${JSON.stringify(ref.error)}::jsonb${finished},
-        started_at = coalesce(started_at, now())`,
-      events: [...(ref.started ? [startedEvent(ref)] : []), ...attemptEvents(ref, failed)],
-    });
-    return written.events;
+  const status = ref.willRetry ? "running" : "failed";
+  const finished = ref.willRetry ? sql`` : sql`, finished_at = now(), duration_ms = ${STEP_DURATION_MS}`;
+  const failed: NewRunEvent = {
+    type: "step.failed",
+    nodeId: ref.nodeId,
+    data: { attempt: ref.attempt, error: ref.error, willRetry: ref.willRetry },
+    dedupeKey: `failed:${ref.nodeId}:${ref.attempt}`,
+  };
+  const written = await writeStep(db, ref, {
+    // Every assignment reads the row as it was: the duration is taken before the start time is set.
+    set: sql`status = ${status}, attempt = ${ref.attempt}, error = ${JSON.stringify(ref.error)}::jsonb${finished},
+      started_at = coalesce(started_at, now())`,
+    events: [...(ref.started ? [startedEvent(ref)] : []), ...attemptEvents(ref, failed)],
   });
+  return written.events;
 }
 
 /**
- * One statement: update the node's unfinished step row, and — only if it was — write the events
- * and move the run's counters (nodes succeeded, event seq, last progress).
+ * One statement: lock the run row; if the run is live, update the node's unfinished step row; if it
+ * was updated, write the events and move the run's counters (nodes succeeded, event seq, last
+ * progress).
  */
 async function writeStep(
-  tx: Transaction,
-  run: LockedRun,
+  db: Database,
   ref: StepRef,
   change: { set: SQL; events: NewRunEvent[]; succeeded?: boolean },
-): Promise<{ stepUpdated: boolean; events: RunEvent[] }> {
+): Promise<{ live: boolean; stepUpdated: boolean; events: RunEvent[] }> {
   const writes = eventWritesSql({
     runId: ref.runId,
     workspaceId: ref.workspaceId,
     events: change.events,
-    locked: run,
+    baseSeq: sql`(select event_seq from run)`,
     onlyIf: sql`exists (select 1 from step)`,
     runSet: change.succeeded
       ? sql`, nodes_succeeded = nodes_succeeded + (select count(*)::int from step)`
       : undefined,
   });
-  const result = await tx.execute(sql`with step as (
+  const terminal = sql.join(
+    TERMINAL_RUN_STATUSES.map((status) => sql`${status}`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`with run as (
+      select event_seq, status not in (${terminal}) as live from runs where id = ${ref.runId} for update
+    ),
+    step as (
       update run_steps set ${change.set}
       where run_id = ${ref.runId} and node_id = ${ref.nodeId} and status <> 'succeeded'
+        and exists (select 1 from run where live)
       returning 1
     ),
     ${writes}
-    select (select count(*)::int from step) as step_count, inserted.*
+    select exists (select 1 from run where live) as live, (select count(*)::int from step) as step_count,
+      inserted.*
     from (select 1) as one left join inserted on true
     order by inserted.seq`);
   const rows = rowsOf(result);
   return {
+    live: rows[0]?.live === true,
     stepUpdated: Number(rows[0]?.step_count ?? 0) > 0,
     events: rows.filter((row) => row.seq !== null && row.seq !== undefined).map(toRunEvent),
   };
@@ -208,8 +203,8 @@ function attemptEvents(ref: StepRef & { logs: NewRunEvent[] }, closing: NewRunEv
 }
 
 /** The stored output of a step that already succeeded (its answer to Inngest was lost). */
-async function succeededOutput(tx: Transaction, ref: StepRef): Promise<{ found: boolean; value?: unknown }> {
-  const [done] = await tx
+async function succeededOutput(db: Database, ref: StepRef): Promise<{ found: boolean; value?: unknown }> {
+  const [done] = await db
     .select({ output: runSteps.output })
     .from(runSteps)
     .where(
