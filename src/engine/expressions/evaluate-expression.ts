@@ -60,12 +60,49 @@ function compile(expression: string, timeoutMs: number): jsonata.Expression {
  */
 export function checkExpressionSyntax(expression: string): string | null {
   if (expression.trim() === "") return "Expression is empty";
+  // Every node execution re-checks its stored config: the parser's verdict on a text never changes.
+  const known = syntaxVerdicts.get(expression);
+  if (known !== undefined) return known;
+  let verdict: string | null;
   try {
-    compile(expression, EXPRESSION_LIMITS.timeoutMs);
-    return null;
+    idleCompiled(expression, EXPRESSION_LIMITS.timeoutMs).release();
+    verdict = null;
   } catch (thrown) {
-    return thrown instanceof Error ? thrown.message : String(thrown);
+    verdict = thrown instanceof Error ? thrown.message : String(thrown);
   }
+  remember(syntaxVerdicts, expression, verdict);
+  return verdict;
+}
+
+/** How many distinct expression texts keep their parse (verdicts and compiled instances) around. */
+const REMEMBERED_EXPRESSIONS = 1000;
+const syntaxVerdicts = new Map<string, string | null>();
+/** Compiled instances not in use, by timeout and text. */
+const idle = new Map<string, jsonata.Expression[]>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  // Maps iterate in insertion order: the first key is the least recently stored.
+  if (cache.size > REMEMBERED_EXPRESSIONS) cache.delete(cache.keys().next().value as string);
+}
+
+/**
+ * A compiled instance for one evaluation at a time: a compiled JSONata expression keeps per-evaluation
+ * state (the timestamp `$now()` returns), so instances are pooled, never shared by two evaluations
+ * at once. Parsing is the costly part of JSONata; a node's expression is parsed once, not per run.
+ */
+function idleCompiled(expression: string, timeoutMs: number) {
+  const key = `${timeoutMs}:${expression}`;
+  const compiled = idle.get(key)?.pop() ?? compile(expression, timeoutMs);
+  return {
+    compiled,
+    release: () => {
+      const pool = idle.get(key) ?? [];
+      if (pool.length < 8) pool.push(compiled);
+      remember(idle, key, pool);
+    },
+  };
 }
 
 // Wherever the evaluator is loaded, config schemas check expressions with JSONata's parser (see syntax-check.ts).
@@ -83,12 +120,14 @@ export async function evaluateExpression(
   scope: RunScope,
   options: EvaluateOptions = {},
 ): Promise<unknown> {
-  const compiled = compile(expression, options.timeoutMs ?? EXPRESSION_LIMITS.timeoutMs);
+  const instance = idleCompiled(expression, options.timeoutMs ?? EXPRESSION_LIMITS.timeoutMs);
   let value: unknown;
   try {
-    value = await compiled.evaluate(scope);
+    value = await instance.compiled.evaluate(scope);
   } catch (thrown) {
     throw toExpressionError(thrown, expression);
+  } finally {
+    instance.release();
   }
   return toPlainValue(value, expression);
 }

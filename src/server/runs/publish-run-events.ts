@@ -7,9 +7,10 @@ import { toRunEventMessage } from "./run-event-message";
 
 /**
  * Sends stored run events to the run's realtime channel, off the caller's critical path: it returns
- * at once. The events of one write go out as one publish, and while a run's publish is on its way
- * the events that follow are gathered into the next one, so a run's events arrive in order and a
- * fast run sends far fewer requests than it writes events. The database is the
+ * at once. A run's events are gathered for PUBLISH_GATHER_MS and go out together (split only to stay
+ * under Inngest's publish size), and while a publish is on its way the events that follow gather for
+ * the next one, so a run's events arrive in order and a fast run sends far fewer requests than it
+ * writes events. The database is the
  * record; a publish that fails is logged, not fatal, because subscribers replay from run_events and
  * dedupe by seq. Used by execute-run's steps and by use-cases that change a run outside it (cancel).
  *
@@ -45,10 +46,20 @@ export async function flushRunEventPublishes(): Promise<void> {
 type RunQueue = { events: RunEvent[]; sent: Promise<void> };
 const outgoing = new Map<string, RunQueue>();
 
-/** Sends what is queued, then whatever came in meanwhile as one more publish, until nothing is left. */
+/**
+ * How long a run's events gather before they are published: a run whose nodes finish every few
+ * milliseconds sends one request per window instead of one per node, and a person watching sees
+ * no difference.
+ */
+export const PUBLISH_GATHER_MS = 15;
+
+/** Gathers, sends, and repeats while events keep coming in, until nothing is left. */
 async function sendAll(runId: string, queue: RunQueue): Promise<void> {
   try {
-    while (queue.events.length > 0) await sendBatches(runId, queue.events.splice(0));
+    while (queue.events.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, PUBLISH_GATHER_MS));
+      await sendBatches(runId, queue.events.splice(0));
+    }
   } finally {
     outgoing.delete(runId);
   }
