@@ -1,6 +1,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { NodeUsage } from "@/engine";
 import type { Database } from "../db/client";
+import { executePrepared } from "../db/execute-prepared";
 import { rowsOf } from "../db/rows-of";
 import { type RunEvent, runSteps } from "../db/schema";
 import { eventWritesSql, type NewRunEvent, toRunEvent } from "./append-run-events";
@@ -142,7 +143,9 @@ async function writeStep(
     TERMINAL_RUN_STATUSES.map((status) => sql`${status}`),
     sql`, `,
   );
-  const result = await db.execute(sql`with run as (
+  const result = await executePrepared(
+    db,
+    sql`with run as (
       select event_seq, status not in (${terminal}) as live from runs where id = ${ref.runId} for update
     ),
     step as (
@@ -155,7 +158,8 @@ async function writeStep(
     select exists (select 1 from run where live) as live, (select count(*)::int from step) as step_count,
       inserted.*
     from (select 1) as one left join inserted on true
-    order by inserted.seq`);
+    order by inserted.seq`,
+  );
   const rows = rowsOf(result);
   return {
     live: rows[0]?.live === true,
