@@ -9,6 +9,21 @@ export type KeyVerification =
 
 /** Last-used times are kept to the minute: one write per key per minute, not per request. */
 const TOUCH_EVERY_MS = 60_000;
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * When this process last wrote each key's `last_used_at`, so a busy key costs one UPDATE a
+ * minute instead of one per request. On globalThis: Next bundles this module once per route,
+ * and every copy must share one memory. Other instances are kept to the minute by the UPDATE's
+ * own condition.
+ */
+const TOUCHED = Symbol.for("stepwise.apiKeyTouches");
+
+function touches(): Map<string, number> {
+  const scope = globalThis as { [TOUCHED]?: Map<string, number> };
+  scope[TOUCHED] ??= new Map();
+  return scope[TOUCHED];
+}
 
 /**
  * Checks a presented secret: found by its prefix, then compared by hash in
@@ -26,14 +41,25 @@ export async function verifyApiKey(db: Database, secret: string, now = new Date(
   if (key.revokedAt) return { ok: false, reason: "revoked" };
   if (key.expiresAt && key.expiresAt <= now) return { ok: false, reason: "expired" };
 
+  await touchLastUsed(db, key, now);
+  return { ok: true, key };
+}
+
+/** Writes `last_used_at` unless this process, the row just read, or another instance did within the minute. */
+async function touchLastUsed(db: Database, key: ApiKey, now: Date): Promise<void> {
+  const since = now.getTime() - TOUCH_EVERY_MS;
+  const touched = touches();
+  const last = Math.max(
+    touched.get(key.id) ?? Number.NEGATIVE_INFINITY,
+    key.lastUsedAt?.getTime() ?? Number.NEGATIVE_INFINITY,
+  );
+  if (last > since) return;
+  if (touched.size >= MAX_REMEMBERED) touched.clear();
+  touched.set(key.id, now.getTime());
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
     .where(
-      and(
-        eq(apiKeys.id, key.id),
-        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - TOUCH_EVERY_MS))),
-      ),
+      and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(since)))),
     );
-  return { ok: true, key };
 }

@@ -1,49 +1,58 @@
 import { newId } from "@/lib/ids";
 import type { DatabaseOrTransaction } from "../db/client";
-import { type Run, runs, type WorkflowVersion } from "../db/schema";
-import { appendRunEvents } from "./append-run-events";
+import { type Run, runEvents, runs, type WorkflowVersion } from "../db/schema";
 
 /** Everything but what the pinned version already says (tenant, workflow, version). */
 export type QueuedRunValues = Omit<
   typeof runs.$inferInsert,
-  "id" | "status" | "workspaceId" | "workflowId" | "workflowVersionId" | "version"
+  "id" | "status" | "workspaceId" | "workflowId" | "workflowVersionId" | "version" | "eventSeq"
 >;
 
 /**
  * Inserts a run as `queued`, pinned to a workflow version (its workspace and
- * workflow come from the version row), with its first event, in one transaction, so a run
- * row never exists without the start of its log. Every way of starting a run
- * (full or partial) goes through here, then through `dispatchRunOrFail`.
+ * workflow come from the version row), with its first event, so a run row never
+ * exists without the start of its log. Every way of starting a run (full or
+ * partial) goes through here, then through `dispatchRunOrFail`.
+ *
+ * One statement, so one round trip and atomic without a transaction of its own:
+ * the run and its event are two data-modifying CTEs. The event takes seq 1 and the
+ * run's counter starts at 1 without appendRunEvents' lock and dedupe check: no one
+ * else can write to a run before the statement that creates it has committed.
  */
 export async function insertQueuedRun(
   db: DatabaseOrTransaction,
   version: WorkflowVersion,
   values: QueuedRunValues,
 ): Promise<Run> {
-  return db.transaction(async (tx) => {
-    const [inserted] = await tx
+  const id = newId("run");
+  const inserted = db.$with("inserted_run").as(
+    db
       .insert(runs)
       .values({
         ...values,
-        id: newId("run"),
+        id,
         workspaceId: version.workspaceId,
         workflowId: version.workflowId,
         workflowVersionId: version.id,
         version: version.version,
+        eventSeq: 1,
       })
-      .returning();
-    if (!inserted) throw new Error("insert returned no row");
-    await appendRunEvents(tx, {
-      runId: inserted.id,
-      workspaceId: inserted.workspaceId,
-      events: [
-        {
-          type: "run.status",
-          data: { status: "queued", version: inserted.version },
-          dedupeKey: "status:queued",
-        },
-      ],
-    });
-    return inserted;
-  });
+      .returning(),
+  );
+  const firstEvent = db.$with("first_run_event").as(
+    db
+      .insert(runEvents)
+      .values({
+        runId: id,
+        workspaceId: version.workspaceId,
+        seq: 1,
+        type: "run.status",
+        data: { status: "queued", version: version.version },
+        dedupeKey: "status:queued",
+      })
+      .returning({ seq: runEvents.seq }),
+  );
+  const [run] = await db.with(inserted, firstEvent).select().from(inserted);
+  if (!run) throw new Error("insert returned no row");
+  return run;
 }

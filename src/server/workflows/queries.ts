@@ -47,15 +47,29 @@ export async function getVersionOrThrow(
   return row;
 }
 
-/** The workflow with its current version, as the detail route answers it. */
+/** The workflow with its current version, as the detail route answers it; one query (every run start reads it). */
 export async function getWorkflowWithCurrentVersion(
   db: DatabaseOrTransaction,
   workspaceId: string,
   workflowId: string,
 ) {
-  const workflow = await getWorkflowOrThrow(db, workspaceId, workflowId);
-  const version = await getVersionOrThrow(db, workspaceId, workflowId, workflow.currentVersion);
-  return { workflow, version };
+  const [row] = await db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .leftJoin(
+      workflowVersions,
+      and(
+        eq(workflowVersions.workflowId, workflows.id),
+        eq(workflowVersions.workspaceId, workflows.workspaceId),
+        eq(workflowVersions.version, workflows.currentVersion),
+      ),
+    )
+    .where(
+      and(eq(workflows.id, workflowId), eq(workflows.workspaceId, workspaceId), isNull(workflows.deletedAt)),
+    );
+  if (!row) throw notFound("Workflow");
+  if (!row.version) throw notFound("Workflow version");
+  return { workflow: row.workflow, version: row.version };
 }
 
 /** The list routes' answer. */
