@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type ApiKey, apiKeys } from "../db/schema";
 import { hashApiKeySecret, isWellFormedSecret, prefixOf, sameHash } from "./api-key-secret";
@@ -60,6 +60,6 @@ async function touchLastUsed(db: Database, key: ApiKey, now: Date): Promise<void
     .update(apiKeys)
     .set({ lastUsedAt: now })
     .where(
-      and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(since)))),
+      and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lte(apiKeys.lastUsedAt, new Date(since)))),
     );
 }
