@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte, or } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type ApiKey, apiKeys } from "../db/schema";
 import { hashApiKeySecret, isWellFormedSecret, prefixOf, sameHash } from "./api-key-secret";
@@ -26,16 +26,36 @@ function touches(): Map<string, number> {
 }
 
 /**
+ * The lookup every API request makes, built once per database handle: a prepared statement
+ * skips rebuilding the SQL in the app and parsing and planning it in PostgreSQL.
+ */
+const lookups = new WeakMap<Database, ReturnType<typeof prepareLookup>>();
+
+function prepareLookup(db: Database) {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.prefix, sql.placeholder("prefix")))
+    .prepare("api_keys_by_prefix");
+}
+
+function keysWithPrefix(db: Database, prefix: string): Promise<ApiKey[]> {
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = prepareLookup(db);
+    lookups.set(db, lookup);
+  }
+  return lookup.execute({ prefix });
+}
+
+/**
  * Checks a presented secret: found by its prefix, then compared by hash in
  * constant time, then checked for revocation and expiry.
  */
 export async function verifyApiKey(db: Database, secret: string, now = new Date()): Promise<KeyVerification> {
   if (!isWellFormedSecret(secret)) return { ok: false, reason: "malformed" };
   const hash = hashApiKeySecret(secret);
-  const candidates = await db
-    .select()
-    .from(apiKeys)
-    .where(eq(apiKeys.prefix, prefixOf(secret)));
+  const candidates = await keysWithPrefix(db, prefixOf(secret));
   const key = candidates.find((candidate) => sameHash(candidate.hash, hash));
   if (!key) return { ok: false, reason: "unknown" };
   if (key.revokedAt) return { ok: false, reason: "revoked" };
