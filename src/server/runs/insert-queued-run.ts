@@ -1,5 +1,7 @@
+import { is } from "drizzle-orm";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { newId } from "@/lib/ids";
-import type { DatabaseOrTransaction } from "../db/client";
+import type { DatabaseOrTransaction, Transaction } from "../db/client";
 import { type Run, runEvents, runs, type WorkflowVersion } from "../db/schema";
 
 /** Everything but what the pinned version already says (tenant, workflow, version). */
@@ -18,8 +20,21 @@ export type QueuedRunValues = Omit<
  * the run and its event are two data-modifying CTEs. The event takes seq 1 and the
  * run's counter starts at 1 without appendRunEvents' lock and dedupe check: no one
  * else can write to a run before the statement that creates it has committed.
+ * Inside a caller's transaction it runs under a savepoint, as before: a refused
+ * insert (an idempotency key already used) must not abort the caller's
+ * transaction, which goes on to read the run that holds the key.
  */
 export async function insertQueuedRun(
+  db: DatabaseOrTransaction,
+  version: WorkflowVersion,
+  values: QueuedRunValues,
+): Promise<Run> {
+  if (inTransaction(db))
+    return db.transaction((savepoint) => insertRunWithFirstEvent(savepoint, version, values));
+  return insertRunWithFirstEvent(db, version, values);
+}
+
+async function insertRunWithFirstEvent(
   db: DatabaseOrTransaction,
   version: WorkflowVersion,
   values: QueuedRunValues,
@@ -55,4 +70,8 @@ export async function insertQueuedRun(
   const [run] = await db.with(inserted, firstEvent).select().from(inserted);
   if (!run) throw new Error("insert returned no row");
   return run;
+}
+
+function inTransaction(db: DatabaseOrTransaction): db is Transaction {
+  return is(db, PgTransaction);
 }
