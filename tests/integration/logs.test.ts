@@ -194,15 +194,17 @@ describe("what the app logs", () => {
 
       const ofRun = during.filter((line) => line.runId === runId);
       const warnings = ofRun.filter((line) => line.msg === "realtime publish failed");
-      // One publish per write: each node's attempt (start and success written together) and finish
-      // (the start step's may run before these lines are captured).
-      expect(warnings.length).toBeGreaterThanOrEqual(3);
+      // A run's events are gathered into few publishes (the start step's may fail before these lines
+      // are captured; the rest may travel as one).
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
       for (const line of ofRun) {
         expect(line.requestId, JSON.stringify(line)).toBe("req-start-7");
         expect(line.attempt, JSON.stringify(line)).toEqual(expect.any(Number));
       }
-      // The publishes inside a node's step name it though the call does not; those of start and finish don't.
-      expect(new Set(warnings.map((line) => line.nodeId))).toEqual(new Set(["greet", "shout", undefined]));
+      // A publish handed over inside a node's step names that node though the call does not (a node's
+      // events may travel with an earlier node's); those of start and finish name none.
+      expect(warnings.some((line) => line.nodeId === "greet")).toBe(true);
+      for (const line of warnings) expect(["greet", "shout", undefined]).toContain(line.nodeId);
       expect(ofRun.some((line) => line.nodeId === "shout" && line.msg === "debug: shout")).toBe(true);
       // Inngest's calls to /api/inngest have access lines of their own.
       expect(
