@@ -82,6 +82,14 @@ export function defineRunFlowSuite(options: StackOptions) {
           id,
         ).toHaveLength(1);
       }
+      // Nodes without side effects record start and result in one write: still a start time, an end
+      // and a duration, in order.
+      const run = await getRun(runId);
+      for (const id of ["start", "check", "yes", "join"]) {
+        const { startedAt, finishedAt, durationMs } = step(run, id) as RunStepTimes;
+        expect(Date.parse(startedAt ?? ""), id).toBeLessThanOrEqual(Date.parse(finishedAt ?? ""));
+        expect(durationMs, id).toBeGreaterThanOrEqual(0);
+      }
       const cFailures = events.filter((e) => e.nodeId === "c" && e.type === "step.failed");
       expect(cFailures.map((e) => [e.data.attempt, e.data.willRetry])).toEqual([
         [0, true],

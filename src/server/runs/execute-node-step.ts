@@ -75,7 +75,7 @@ async function runNodeStep(
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
   // A node with side effects records its start before it runs, so a retry after a lost answer finds
   // the stored success instead of doing the work (an HTTP POST, say) again. A pure node has nothing
-  // to guard: it runs first and records its whole attempt in one transaction.
+  // to guard: it runs first and records its whole attempt in one statement.
   const pure = sideEffectOf(node) === "none";
   if (!pure) {
     const start = await recordStepStarted(db, ref);
@@ -146,7 +146,7 @@ async function runNodeStep(
     output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result, args.inlineAllowed);
     recorded = pure
       ? await recordPureStepSucceeded(db, { ...ref, output, logs, usage, durationMs })
-      : { state: "recorded", events: await recordStepSucceeded(db, { ...ref, output, logs, usage }) };
+      : { state: "written", events: await recordStepSucceeded(db, { ...ref, output, logs, usage }) };
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.
     logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");

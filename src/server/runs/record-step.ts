@@ -22,10 +22,11 @@ type StepRef = { runId: string; workspaceId: string; nodeId: string; attempt: nu
 // Database time on both ends, so clock skew between app and database cannot produce odd durations.
 const STEP_DURATION_MS = sql`(extract(epoch from (now() - coalesce(started_at, now()))) * 1000)::int`;
 
-export type StepStart =
+/** What a write that may find the node already done reports: nothing written, or what it wrote. */
+export type GuardedStepWrite =
   | { state: "run_over" }
   | { state: "already_succeeded"; output: unknown }
-  | { state: "started"; events: RunEvent[] };
+  | { state: "written"; events: RunEvent[] };
 
 /**
  * Opens an attempt of a node with side effects, before it runs. Writes nothing when the run is
@@ -33,17 +34,12 @@ export type StepStart =
  * stored but Inngest never heard back — so the stored output is returned instead of doing the
  * node's work (an HTTP POST, say) a second time.
  */
-export async function recordStepStarted(db: Database, ref: StepRef): Promise<StepStart> {
+export async function recordStepStarted(db: Database, ref: StepRef): Promise<GuardedStepWrite> {
   const written = await writeStep(db, ref, {
     set: sql`status = 'running', attempt = ${ref.attempt}, started_at = coalesce(started_at, now())`,
     events: [startedEvent(ref)],
   });
-  if (!written.live) return { state: "run_over" };
-  if (written.stepUpdated) return { state: "started", events: written.events };
-  const output = await succeededOutput(db, ref);
-  return output.found
-    ? { state: "already_succeeded", output: output.value }
-    : { state: "started", events: [] };
+  return guarded(db, ref, written);
 }
 
 type Success = { output: unknown; logs: NewRunEvent[]; usage?: NodeUsage | undefined };
@@ -58,11 +54,6 @@ export async function recordStepSucceeded(db: Database, ref: StepRef & Success):
   return written.events;
 }
 
-export type PureStepResult =
-  | { state: "run_over" }
-  | { state: "already_succeeded"; output: unknown }
-  | { state: "recorded"; events: RunEvent[] };
-
 /**
  * A node without side effects records its whole attempt at once, after it ran: start and success
  * (`step.started`, its logs, `step.completed`) in one statement. Running it first costs nothing
@@ -72,7 +63,7 @@ export type PureStepResult =
 export async function recordPureStepSucceeded(
   db: Database,
   ref: StepRef & Success & { durationMs: number },
-): Promise<PureStepResult> {
+): Promise<GuardedStepWrite> {
   const durationMs = Math.max(0, Math.round(ref.durationMs));
   const written = await writeStep(db, ref, {
     set: sql`${succeededSet(ref)}, duration_ms = ${durationMs}::int,
@@ -80,12 +71,7 @@ export async function recordPureStepSucceeded(
     events: [startedEvent(ref), ...attemptEvents(ref, completedEvent(ref))],
     succeeded: true,
   });
-  if (!written.live) return { state: "run_over" };
-  if (written.stepUpdated) return { state: "recorded", events: written.events };
-  const output = await succeededOutput(db, ref);
-  return output.found
-    ? { state: "already_succeeded", output: output.value }
-    : { state: "recorded", events: [] };
+  return guarded(db, ref, written);
 }
 
 /**
@@ -206,13 +192,22 @@ function attemptEvents(ref: StepRef & { logs: NewRunEvent[] }, closing: NewRunEv
   ];
 }
 
-/** The stored output of a step that already succeeded (its answer to Inngest was lost). */
-async function succeededOutput(db: Database, ref: StepRef): Promise<{ found: boolean; value?: unknown }> {
+/**
+ * A write that changed no step row met a run that is over, or a node that already succeeded (its
+ * result was stored but Inngest never heard back): the stored output stands.
+ */
+async function guarded(
+  db: Database,
+  ref: StepRef,
+  written: { live: boolean; stepUpdated: boolean; events: RunEvent[] },
+): Promise<GuardedStepWrite> {
+  if (!written.live) return { state: "run_over" };
+  if (written.stepUpdated) return { state: "written", events: written.events };
   const [done] = await db
     .select({ output: runSteps.output })
     .from(runSteps)
     .where(
       and(eq(runSteps.runId, ref.runId), eq(runSteps.nodeId, ref.nodeId), eq(runSteps.status, "succeeded")),
     );
-  return done ? { found: true, value: done.output } : { found: false };
+  return done ? { state: "already_succeeded", output: done.output } : { state: "written", events: [] };
 }
