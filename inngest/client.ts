@@ -27,7 +27,12 @@ export const inngest = new Inngest({
   fetch: (input, init) => withoutNextWrapper(globalThis.fetch)(input, init),
   // Checkpointing runs consecutive steps in one request; hand back to Inngest
   // before the platform's function time limit cuts the request off.
-  checkpointing: { maxRuntime: `${env.INNGEST_CHECKPOINT_MAX_RUNTIME_S}s` },
+  // Consecutive steps' results go to Inngest in one checkpoint (see INNGEST_CHECKPOINT_BUFFERED_STEPS).
+  checkpointing: {
+    maxRuntime: `${env.INNGEST_CHECKPOINT_MAX_RUNTIME_S}s`,
+    bufferedSteps: env.INNGEST_CHECKPOINT_BUFFERED_STEPS,
+    maxInterval: env.INNGEST_CHECKPOINT_INTERVAL_MS,
+  },
 });
 
 function withoutNextWrapper(fetch: typeof globalThis.fetch): typeof globalThis.fetch {

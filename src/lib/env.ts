@@ -89,6 +89,14 @@ const EnvSchema = z
     /** Seconds a checkpointed request may run before handing back to Inngest; keep under the platform limit. */
     INNGEST_CHECKPOINT_MAX_RUNTIME_S: z.coerce.number().int().min(1).max(800).default(240),
     /**
+     * Steps whose results are sent to Inngest together (a checkpoint per this many steps, or per
+     * INNGEST_CHECKPOINT_INTERVAL_MS, whichever comes first). Safe because every step body is
+     * idempotent against the database: a step that ran but whose result was not sent yet runs again
+     * after a crash and finds its stored result (a node's side effect is not repeated).
+     */
+    INNGEST_CHECKPOINT_BUFFERED_STEPS: z.coerce.number().int().min(1).max(100).default(10),
+    INNGEST_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    /**
      * How long starting a run waits for Inngest to accept its start event. Past it the
      * client still gets its 202 and the run stays `queued` for the reconciler to send again.
      */
