@@ -208,7 +208,10 @@ export function defineRunFlowSuite(options: StackOptions) {
           if (message.kind === "data") publishes.push(message.data as Published);
         },
       });
-      const received = () => publishes.flatMap((published) => published.events);
+      // Publishing follows the write off the step's path, so the events from before the sleep may still
+      // arrive after the subscription opened: only those after it are compared.
+      const received = () =>
+        publishes.flatMap((published) => published.events).filter((message) => message.seq > 3);
       try {
         await stack().engine.clock.advance(60_000);
         await stack().engine.settle();
@@ -225,12 +228,14 @@ export function defineRunFlowSuite(options: StackOptions) {
         // The events of one write travel in one publish (the text node's start and result were written
         // together); writes that follow while a publish is on its way join the next one.
         const together = publishes.find((published) =>
-          published.events.some((m) => m.type === "step.started"),
+          published.events.some((m) => m.type === "step.started" && m.seq > 3),
         );
         expect(together?.events.map((m) => m.type)).toEqual(
           expect.arrayContaining(["step.started", "step.completed"]),
         );
-        expect(publishes.length).toBeLessThanOrEqual(3);
+        expect(
+          publishes.filter((published) => published.events.some((m) => m.seq > 3)).length,
+        ).toBeLessThanOrEqual(3);
       } finally {
         subscription.close();
       }
