@@ -65,61 +65,41 @@ function expectNumbers(rows: string[][], columns: Record<number, RegExp>, output
   }
 }
 
+/** Each script at tiny sizes, and the tables (title, column → what its cells must look like) it prints. */
+const SCRIPTS: Array<{
+  script: string;
+  args: string[];
+  tables: Array<{ title: string; columns: Record<number, RegExp> }>;
+}> = [
+  {
+    script: "node-cost.ts",
+    args: ["--nodes", "3", "--reps", "1", "--warmup", "0"],
+    tables: [{ title: "ms per node", columns: { 0: /^3$/, 1: SPREAD, 2: SPREAD, 3: NUMBER } }],
+  },
+  {
+    script: "run-throughput.ts",
+    args: ["--concurrency", "2", "--reps", "1", "--seconds", "1"],
+    tables: [{ title: "1-node runs completed", columns: { 1: SPREAD, 2: SPREAD, 3: NUMBER } }],
+  },
+  {
+    script: "run-creation.ts",
+    args: ["--concurrency", "2", "--reps", "1", "--seconds", "1"],
+    tables: [{ title: "run creation vs", columns: { 1: SPREAD, 2: SPREAD, 3: NUMBER } }],
+  },
+  {
+    script: "memory.ts",
+    args: ["--runs", "5", "--reps", "1", "--concurrency", "2"],
+    tables: [
+      { title: "cold start", columns: { 1: SPREAD, 2: SPREAD } },
+      { title: "memory (RSS MB", columns: { 1: NUMBER, 2: NUMBER, 3: NUMBER, 4: NUMBER } },
+    ],
+  },
+];
+
 describe.skipIf(!available)("benchmark scripts at tiny sizes", () => {
-  it("bench:node-cost prints ms per node for both sides", { timeout: 120_000 }, async () => {
-    const { code, output } = await runScript("node-cost.ts", [
-      "--nodes",
-      "3",
-      "--reps",
-      "1",
-      "--warmup",
-      "0",
-    ]);
+  it.each(SCRIPTS)("bench/$script prints its tables with numbers", { timeout: 120_000 }, async (smoke) => {
+    const { code, output } = await runScript(smoke.script, smoke.args);
     expect(code, output).toBe(0);
-    expectNumbers(tableRows(output, "ms per node"), { 0: /^3$/, 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
-  });
-
-  it("bench:throughput prints runs per second for both sides", { timeout: 120_000 }, async () => {
-    const { code, output } = await runScript("run-throughput.ts", [
-      "--concurrency",
-      "2",
-      "--reps",
-      "1",
-      "--seconds",
-      "1",
-    ]);
-    expect(code, output).toBe(0);
-    expectNumbers(tableRows(output, "1-node runs completed"), { 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
-  });
-
-  it("bench:creation prints req/s and latencies against /api/health", { timeout: 120_000 }, async () => {
-    const { code, output } = await runScript("run-creation.ts", [
-      "--concurrency",
-      "2",
-      "--reps",
-      "1",
-      "--seconds",
-      "1",
-    ]);
-    expect(code, output).toBe(0);
-    expectNumbers(tableRows(output, "run creation vs"), { 1: SPREAD, 2: SPREAD, 3: NUMBER }, output);
-  });
-
-  it("bench:memory prints memory and cold starts", { timeout: 120_000 }, async () => {
-    const { code, output } = await runScript("memory.ts", [
-      "--runs",
-      "5",
-      "--reps",
-      "1",
-      "--concurrency",
-      "2",
-    ]);
-    expect(code, output).toBe(0);
-    expectNumbers(tableRows(output, "cold start"), { 1: SPREAD, 2: SPREAD }, output);
-    expectNumbers(
-      tableRows(output, "memory (RSS MB"),
-      { 1: NUMBER, 2: NUMBER, 3: NUMBER, 4: NUMBER },
-      output,
-    );
+    for (const table of smoke.tables) expectNumbers(tableRows(output, table.title), table.columns, output);
   });
 });

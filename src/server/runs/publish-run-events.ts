@@ -10,9 +10,9 @@ import { toRunEventMessage } from "./run-event-message";
  * at once. A run's events are gathered for PUBLISH_GATHER_MS and go out together (split only to stay
  * under Inngest's publish size), and while a publish is on its way the events that follow gather for
  * the next one, so a run's events arrive in order and a fast run sends far fewer requests than it
- * writes events. The database is the
- * record; a publish that fails is logged, not fatal, because subscribers replay from run_events and
- * dedupe by seq. Used by execute-run's steps and by use-cases that change a run outside it (cancel).
+ * writes events. The database is the record; a publish that fails is logged, not fatal, because
+ * subscribers replay from run_events and dedupe by seq. Used by execute-run's steps and by
+ * use-cases that change a run outside it (cancel).
  *
  * Why not `step.realtime.publish`: publishing follows the write of the step that made the events,
  * so it is already tied to a durable step — a retried step republishes what it newly wrote, a
@@ -31,19 +31,13 @@ export function publishRunEvents(events: RunEvent[]): void {
     queued.events.push(...events);
     return;
   }
-  const queue: RunQueue = { events: [...events], sent: Promise.resolve() };
+  const queue: RunQueue = { events: [...events] };
   outgoing.set(runId, queue);
-  queue.sent = sendAll(runId, queue);
-  keepServing(queue.sent);
+  keepServing(sendAll(runId, queue));
 }
 
-/** Settles once everything handed over so far was sent (or failed and was logged). */
-export async function flushRunEventPublishes(): Promise<void> {
-  await Promise.all([...outgoing.values()].map((queue) => queue.sent));
-}
-
-/** Per run with a publish under way: the events handed over meanwhile, and when all are out. */
-type RunQueue = { events: RunEvent[]; sent: Promise<void> };
+/** Per run with a publish under way: the events handed over meanwhile. */
+type RunQueue = { events: RunEvent[] };
 const outgoing = new Map<string, RunQueue>();
 
 /**
