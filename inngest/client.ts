@@ -1,6 +1,7 @@
 import { Inngest } from "inngest";
 import { getEnv, inngestBaseUrl, inngestDevMode } from "../src/lib/env";
 import { logger } from "../src/lib/logger";
+import { writeRecordsBeforeCheckpoints } from "../src/server/runs/step-record-barrier";
 import { LogContextMiddleware } from "./log-context";
 import { sdkInternalLogger } from "./sdk-internal-logger";
 
@@ -24,7 +25,9 @@ export const inngest = new Inngest({
   // Inside a Next server the global fetch is Next's wrapper (request caching and tracing for pages):
   // every checkpoint and publish would pay for it while none of it applies to calls to Inngest. Next
   // keeps the fetch it wrapped for exactly this; looked up per call, as tests replace the global one.
-  fetch: (input, init) => withoutNextWrapper(globalThis.fetch)(input, init),
+  // A checkpoint tells Inngest that steps finished: it waits until their records are written
+  // (src/server/runs/step-record-journal.ts).
+  fetch: writeRecordsBeforeCheckpoints(() => withoutNextWrapper(globalThis.fetch)),
   // Checkpointing runs consecutive steps in one request; hand back to Inngest
   // before the platform's function time limit cuts the request off.
   // Consecutive steps' results go to Inngest in one checkpoint (see INNGEST_CHECKPOINT_BUFFERED_STEPS).

@@ -9,6 +9,7 @@ import { finishRunExecution } from "../../src/server/runs/finish-run-execution";
 import { InlineStateBudget } from "../../src/server/runs/inline-state-budget";
 import { createNodeEffects } from "../../src/server/runs/node-effects";
 import { publishRunEvents } from "../../src/server/runs/publish-run-events";
+import { writeStepRecords } from "../../src/server/runs/step-record-journal";
 import { inngest } from "../client";
 import { runCancelRequested, runRequested } from "../events";
 
@@ -74,6 +75,7 @@ export const executeRun = inngest.createFunction(
           skipped: [],
           error: { code: "execution_failed", message: `Execution failed: ${error.message}` },
         };
+        await writeStepRecords(runId);
         publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
       });
     },
@@ -169,6 +171,8 @@ export const executeRun = inngest.createFunction(
               skipped: outcome.skipped,
               error: { ...outcome.error, nodeId: outcome.failedNodeId },
             };
+      // The records the step journal still holds (the last pure nodes) go before the run's end.
+      await writeStepRecords(runId);
       publishRunEvents(await finishRunExecution(await getDb(), { runId, conclusion }));
     });
     return { runId, status: outcome.status };

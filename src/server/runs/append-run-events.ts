@@ -58,10 +58,13 @@ export async function appendRunEvents(
  */
 export function eventWritesSql(args: {
   runId: string;
-  workspaceId: string;
+  /** The workspace, or an expression over earlier parts of the statement that reads it. */
+  workspaceId: string | SQL;
   events: NewRunEvent[];
   baseSeq: SQL;
   onlyIf?: SQL;
+  /** A further condition on each event (`e`, its row), e.g. that its node's step row was updated. */
+  keepEvent?: SQL;
   runSet?: SQL;
 }): SQL {
   const { runId, workspaceId, baseSeq } = args;
@@ -76,7 +79,7 @@ export function eventWritesSql(args: {
       select e.*, row_number() over (order by e.ord) as n
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as e(ord int, type text, node_id text, data jsonb, dedupe_key text)
-      where ${args.onlyIf ?? sql`true`}
+      where ${args.onlyIf ?? sql`true`} and ${args.keepEvent ?? sql`true`}
         and (e.dedupe_key is null or not exists (
           select 1 from run_events stored where stored.run_id = ${runId} and stored.dedupe_key = e.dedupe_key))
     ),

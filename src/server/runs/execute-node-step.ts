@@ -19,12 +19,8 @@ import { createSqlClient } from "../sql/create-sql-client";
 import { type NodeSpan, traceNodeExecution } from "../telemetry/node-span";
 import type { NewRunEvent } from "./append-run-events";
 import { resolveOutputRefs, storeOutput } from "./output-refs";
-import {
-  recordPureStepSucceeded,
-  recordStepFailed,
-  recordStepStarted,
-  recordStepSucceeded,
-} from "./record-step";
+import { recordStepFailed, recordStepStarted, recordStepSucceeded } from "./record-step";
+import { holdPureStepRecord, writeStepRecords } from "./step-record-journal";
 import { storableOutput } from "./storable-output";
 
 /** Hands written events to realtime; returns at once (delivery happens off the node's critical path). */
@@ -75,9 +71,11 @@ async function runNodeStep(
   const ref = { runId, workspaceId, nodeId: node.id, attempt };
   // A node with side effects records its start before it runs, so a retry after a lost answer finds
   // the stored success instead of doing the work (an HTTP POST, say) again. A pure node has nothing
-  // to guard: it runs first and records its whole attempt in one statement.
+  // to guard: it runs first and leaves its whole attempt to the run's step journal.
   const pure = sideEffectOf(node) === "none";
   if (!pure) {
+    // What pure nodes of this run left in the journal comes first (event order = finishing order).
+    await writeStepRecords(runId);
     const start = await recordStepStarted(db, ref);
     if (start.state === "run_over") throw runOver(runId, node.id);
     if (start.state === "already_succeeded") {
@@ -129,6 +127,7 @@ async function runNodeStep(
     // The node's own retry count, within the ceiling the function was created with.
     const maxAttempts = Math.min(args.maxAttempts, (settings.retries ?? DEFAULT_NODE_RETRIES) + 1);
     const willRetry = failure.retriable && attempt + 1 < maxAttempts;
+    await writeStepRecords(runId);
     const events = await recordStepFailed(db, {
       ...ref,
       error: { message: failure.message, code: failure.code, retriable: failure.retriable },
@@ -140,13 +139,15 @@ async function runNodeStep(
     throw willRetry ? withBackoff(failure, settings, attempt) : finalFailure(failure);
   }
   const durationMs = performance.now() - startedAt;
-  let recorded: Awaited<ReturnType<typeof recordPureStepSucceeded>>;
   let output: unknown;
+  let recorded: RunEvent[] | "held";
   try {
     output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result, args.inlineAllowed);
-    recorded = pure
-      ? await recordPureStepSucceeded(db, { ...ref, output, logs, usage, durationMs })
-      : { state: "written", events: await recordStepSucceeded(db, { ...ref, output, logs, usage }) };
+    // Nodes without side effects call no model, so there is no usage to keep with their record.
+    if (pure) {
+      holdPureStepRecord(db, { runId, workspaceId }, { nodeId: node.id, attempt, output, logs, durationMs });
+      recorded = "held";
+    } else recorded = await recordStepSucceeded(db, { ...ref, output, logs, usage });
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.
     logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");
@@ -157,12 +158,7 @@ async function runNodeStep(
       "storage_error",
     );
   }
-  if (recorded.state === "run_over") throw runOver(runId, node.id);
-  if (recorded.state === "already_succeeded") {
-    span.outcome("already_succeeded");
-    return recorded.output;
-  }
-  args.publish(recorded.events);
+  if (recorded !== "held") args.publish(recorded);
   return output;
 }
 

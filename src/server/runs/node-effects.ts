@@ -8,6 +8,7 @@ import { recordSubrunOutcome } from "../subruns/record-subrun-outcome";
 import { startSubrun } from "../subruns/start-subrun";
 import { resolveOutputRefs } from "./output-refs";
 import { startDelayStep } from "./start-delay-step";
+import { writeStepRecords } from "./step-record-journal";
 
 /**
  * The database side of delay, approval and sub-workflow nodes for one attempt of one run, as the engine's
@@ -24,9 +25,11 @@ export function createNodeEffects(ctx: {
   const { runId, workspaceId, attempt, publish } = ctx;
   const ref = (nodeId: string) => ({ runId, workspaceId, nodeId, attempt, publish });
   // Lines logged meanwhile name the node (the run's own ids come from the step's context).
+  // What pure nodes of this run left in the step journal is written first (event order).
   const guarded = <T>(nodeId: string, work: () => Promise<T>): Promise<T> =>
     withRequestContext({ nodeId }, async () => {
       try {
+        await writeStepRecords(runId);
         return await work();
       } catch (error) {
         throw ctx.asStepError(error);

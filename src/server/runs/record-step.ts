@@ -54,24 +54,76 @@ export async function recordStepSucceeded(db: Database, ref: StepRef & Success):
   return written.events;
 }
 
+/** One finished attempt of a node without side effects, as the step journal holds it until written. */
+export type PureStepRecord = {
+  nodeId: string;
+  attempt: number;
+  output: unknown;
+  logs: NewRunEvent[];
+  durationMs: number;
+  /** How long before the write the node finished (the journal held it meanwhile). */
+  finishedAgoMs: number;
+};
+
 /**
- * A node without side effects records its whole attempt at once, after it ran: start and success
- * (`step.started`, its logs, `step.completed`) in one statement. Running it first costs nothing
- * to repeat, so no separate start is needed to guard it. `durationMs` is measured by the caller;
- * the start time is derived from it.
+ * Nodes without side effects record whole attempts — start and success (`step.started`, logs,
+ * `step.completed`) — after they ran, several nodes of one run in one statement (see
+ * step-record-journal.ts): lock the run; if it is live, mark each still unfinished step row
+ * succeeded; write the events of the rows it updated, in the order given, and move the counters.
+ * Times are the database's, set back by how long the journal held each record. A row that already
+ * succeeded keeps its stored result (a duplicate attempt). Returns whether the run was live and the
+ * events written.
  */
-export async function recordPureStepSucceeded(
+export async function recordPureStepsSucceeded(
   db: Database,
-  ref: StepRef & Success & { durationMs: number },
-): Promise<GuardedStepWrite> {
-  const durationMs = Math.max(0, Math.round(ref.durationMs));
-  const written = await writeStep(db, ref, {
-    set: sql`${succeededSet(ref)}, duration_ms = ${durationMs}::int,
-      started_at = coalesce(started_at, now() - make_interval(secs => ${durationMs / 1000}::float8))`,
-    events: [startedEvent(ref), ...attemptEvents(ref, completedEvent(ref))],
-    succeeded: true,
+  run: { runId: string; workspaceId: string },
+  records: PureStepRecord[],
+): Promise<{ live: boolean; events: RunEvent[] }> {
+  const steps = records.map((record) => ({
+    node_id: record.nodeId,
+    attempt: record.attempt,
+    output: record.output ?? null,
+    duration_ms: Math.max(0, Math.round(record.durationMs)),
+    ago_ms: Math.max(0, Math.round(record.finishedAgoMs)),
+  }));
+  const events = records.flatMap((record) => {
+    const ref = { ...run, nodeId: record.nodeId, attempt: record.attempt, logs: record.logs };
+    return [startedEvent(ref), ...attemptEvents(ref, completedEvent({ ...ref, output: record.output }))];
   });
-  return guarded(db, ref, written);
+  const writes = eventWritesSql({
+    ...run,
+    events,
+    baseSeq: sql`(select event_seq from run)`,
+    onlyIf: sql`exists (select 1 from step)`,
+    keepEvent: sql`e.node_id in (select node_id from step)`,
+    runSet: sql`, nodes_succeeded = nodes_succeeded + (select count(*)::int from step)`,
+  });
+  const result = await executePrepared(
+    db,
+    sql`with run as (
+      select event_seq, status not in (${terminalStatuses()}) as live from runs where id = ${run.runId} for update
+    ),
+    step as (
+      update run_steps s set status = 'succeeded', attempt = r.attempt, output = nullif(r.output, 'null'::jsonb),
+        error = null, duration_ms = r.duration_ms,
+        finished_at = now() - make_interval(secs => r.ago_ms / 1000.0),
+        started_at = coalesce(s.started_at, now() - make_interval(secs => (r.ago_ms + r.duration_ms) / 1000.0))
+      from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
+        as r(node_id text, attempt int, output jsonb, duration_ms int, ago_ms int)
+      where s.run_id = ${run.runId} and s.node_id = r.node_id and s.status <> 'succeeded'
+        and exists (select 1 from run where live)
+      returning s.node_id
+    ),
+    ${writes}
+    select exists (select 1 from run where live) as live, inserted.*
+    from (select 1) as one left join inserted on true
+    order by inserted.seq`,
+  );
+  const rows = rowsOf(result);
+  return {
+    live: rows[0]?.live === true,
+    events: rows.filter((row) => row.seq !== null && row.seq !== undefined).map(toRunEvent),
+  };
 }
 
 /**
@@ -125,14 +177,10 @@ async function writeStep(
       ? sql`, nodes_succeeded = nodes_succeeded + (select count(*)::int from step)`
       : undefined,
   });
-  const terminal = sql.join(
-    TERMINAL_RUN_STATUSES.map((status) => sql`${status}`),
-    sql`, `,
-  );
   const result = await executePrepared(
     db,
     sql`with run as (
-      select event_seq, status not in (${terminal}) as live from runs where id = ${ref.runId} for update
+      select event_seq, status not in (${terminalStatuses()}) as live from runs where id = ${ref.runId} for update
     ),
     step as (
       update run_steps set ${change.set}
@@ -152,6 +200,13 @@ async function writeStep(
     stepUpdated: Number(rows[0]?.step_count ?? 0) > 0,
     events: rows.filter((row) => row.seq !== null && row.seq !== undefined).map(toRunEvent),
   };
+}
+
+function terminalStatuses(): SQL {
+  return sql.join(
+    TERMINAL_RUN_STATUSES.map((status) => sql`${status}`),
+    sql`, `,
+  );
 }
 
 /** The assignments of a successful attempt (without its duration, which differs by path). */

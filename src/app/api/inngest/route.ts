@@ -2,6 +2,7 @@
 import { serve } from "inngest/next";
 import { getEnv } from "@/lib/env";
 import { withAccessLog } from "@/server/http/access-log";
+import { writeRecordsBeforeAnswer } from "@/server/runs/step-record-barrier";
 import { inngest } from "../../../../inngest/client";
 import { functions } from "../../../../inngest/functions";
 
@@ -19,6 +20,7 @@ const handlers = serve({
 });
 
 // An access line per call, like every route's (the path only: Inngest's query names functions and steps).
+// An answer that reports steps leaves only once their held records are written (step-record-barrier).
 export const GET = withAccessLog(handlers.GET);
-export const POST = withAccessLog(handlers.POST);
+export const POST = withAccessLog(writeRecordsBeforeAnswer(handlers.POST));
 export const PUT = withAccessLog(handlers.PUT);
