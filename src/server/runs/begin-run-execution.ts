@@ -1,8 +1,9 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { newId } from "@/lib/ids";
 import type { Database, Transaction } from "../db/client";
-import { type RunEvent, runSteps, runs, stepOutputs, workflowVersions } from "../db/schema";
-import { appendRunEvents } from "./append-run-events";
+import { rowsOf } from "../db/rows-of";
+import { type Run, type RunEvent, runs, stepOutputs, workflowVersions } from "../db/schema";
+import { eventWritesSql, toRunEvent } from "./append-run-events";
 import { isOutputRef, OUTPUT_ALWAYS_INLINE_BYTES, type OutputRef } from "./output-refs";
 import { isTerminalRunStatus } from "./statuses";
 
@@ -46,56 +47,32 @@ export async function beginRunExecution(
   executionId: string,
 ): Promise<BeginRunResult> {
   return db.transaction(async (tx) => {
-    const [run] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+    // The run and its pinned version in one read (versions never change), the run row locked.
+    const [row] = await tx
+      .select({ run: runs, graph: workflowVersions.graph })
+      .from(runs)
+      .leftJoin(workflowVersions, eq(workflowVersions.id, runs.workflowVersionId))
+      .where(eq(runs.id, runId))
+      .for("update", { of: runs });
+    const run = row?.run;
     if (!run || isTerminalRunStatus(run.status)) return { kind: "over" };
     if (run.executionId && run.executionId !== executionId) return { kind: "claimed", by: run.executionId };
     // A queued run is claimed together with its move to running, below.
     if (!run.executionId && run.status !== "queued") {
       await tx.update(runs).set({ executionId }).where(eq(runs.id, runId));
     }
-    const [version] = await tx
-      .select()
-      .from(workflowVersions)
-      .where(eq(workflowVersions.id, run.workflowVersionId));
-    if (!version) throw new Error(`run ${runId} points at a missing workflow version`);
-    const graphNodes = (version.graph as { nodes: Array<{ id: string; type: string }> }).nodes;
+    if (!row.graph) throw new Error(`run ${runId} points at a missing workflow version`);
+    const graphNodes = (row.graph as { nodes: Array<{ id: string; type: string }> }).nodes;
     const executed = run.nodeIds ? new Set(run.nodeIds) : null;
     const nodes = executed ? graphNodes.filter((node) => executed.has(node.id)) : graphNodes;
 
-    let events: RunEvent[] = [];
-    if (run.status === "queued") {
-      const now = new Date();
-      await tx
-        .update(runs)
-        .set({ status: "running", executionId, startedAt: now, lastProgressAt: now })
-        .where(eq(runs.id, runId));
-      if (nodes.length > 0) {
-        await tx
-          .insert(runSteps)
-          .values(
-            nodes.map((node) => ({
-              id: newId("step"),
-              runId,
-              workspaceId: run.workspaceId,
-              nodeId: node.id,
-              nodeType: node.type,
-            })),
-          )
-          .onConflictDoNothing();
-      }
-      events = await appendRunEvents(tx, {
-        runId,
-        workspaceId: run.workspaceId,
-        locked: run,
-        events: [{ type: "run.status", data: { status: "running" }, dedupeKey: "status:running" }],
-      });
-    }
+    const events = run.status === "queued" ? await startRunning(tx, run, executionId, nodes) : [];
     return {
       kind: "begun",
       context: {
         runId,
         workspaceId: run.workspaceId,
-        graph: version.graph,
+        graph: row.graph,
         input: run.input,
         nodeIds: run.nodeIds ?? null,
         seedOutputs: run.seedOutputs
@@ -105,6 +82,37 @@ export async function beginRunExecution(
       events,
     };
   });
+}
+
+/**
+ * A queued run → running, claimed by `executionId`: one pending step row per node it executes and
+ * its `run.status` event, in one statement (the run row is locked by the caller's transaction).
+ */
+async function startRunning(
+  tx: Transaction,
+  run: Run,
+  executionId: string,
+  nodes: Array<{ id: string; type: string }>,
+): Promise<RunEvent[]> {
+  const steps = nodes.map((node) => ({ id: newId("step"), node_id: node.id, node_type: node.type }));
+  const writes = eventWritesSql({
+    runId: run.id,
+    workspaceId: run.workspaceId,
+    events: [{ type: "run.status", data: { status: "running" }, dedupeKey: "status:running" }],
+    baseSeq: sql`${run.eventSeq}::int`,
+    runSet: sql`, status = 'running', execution_id = ${executionId}, started_at = now()`,
+  });
+  const result = await tx.execute(
+    sql`with steps as (
+      insert into run_steps (id, run_id, workspace_id, node_id, node_type)
+      select s.id, ${run.id}, ${run.workspaceId}, s.node_id, s.node_type
+      from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) as s(id text, node_id text, node_type text)
+      on conflict do nothing
+    ),
+    ${writes}
+    select * from inserted order by seq`,
+  );
+  return rowsOf(result).map(toRunEvent);
 }
 
 /**
