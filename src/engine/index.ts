@@ -38,6 +38,40 @@ export {
 export { subgraph } from "./graph/subgraph";
 export { type ValidateGraphOptions, type ValidateGraphResult, validateGraph } from "./graph/validate-graph";
 export {
+  AGENT_LIMIT_NAMES,
+  type AgentConfig,
+  AgentConfigSchema,
+  type AgentLimitName,
+  type AgentToolConfig,
+  FINAL_ANSWER_TOOL,
+} from "./nodes/agent/agent-config";
+export type {
+  AgentEffects,
+  AgentOutcome,
+  AgentOutput,
+  AgentSetup,
+  AgentToolDescriptor,
+  AgentToolInvocation,
+  AgentTurnRecord,
+} from "./nodes/agent/agent-effects";
+export type {
+  AgentMessage,
+  AgentModel,
+  AgentModelCall,
+  AgentToolCall,
+  AgentToolResult,
+  AgentToolSpec,
+  AgentTurnRequest,
+  AgentTurnResult,
+} from "./nodes/agent/agent-model";
+export {
+  agentApprovalRequestIdFor,
+  agentApprovalWaitIdFor,
+  agentStartIdFor,
+  agentToolIdFor,
+  agentTurnIdFor,
+} from "./nodes/agent/agent-steps";
+export {
   APPROVAL_DECISIONS,
   type ApprovalDecision,
   type ApprovalOutput,
@@ -107,7 +141,7 @@ export { MAX_SQL_PARAMS, MAX_SQL_ROWS } from "./nodes/sql/sql-config";
 export { MAX_SUBWORKFLOW_DEPTH } from "./nodes/subworkflow-config";
 export { subworkflowInputOf } from "./nodes/subworkflow-node";
 export { type Plan, type PlanState, planNext } from "./run/plan-next";
-export { countRunSteps, MAX_RUN_STEPS, STEPS_PER_NODE } from "./run/run-steps";
+export { countRunSteps, MAX_RUN_STEPS, STEPS_PER_NODE, stepsOfNode } from "./run/run-steps";
 export {
   type ApprovalTicket,
   approvalRequestIdFor,

@@ -55,7 +55,7 @@ export async function exercise(baseUrl: string, key: string, drain: () => Promis
   const path = { workflowId };
   const workflow = must("getWorkflow", await client.GET("/api/v1/workflows/{workflowId}", { params: { path } }));
   const firstNodeType: "text" | "transform" | "condition" | "delay" | "http" | "debug" | "approval"
-    | "subworkflow" | "llm" | "vision" | "sql" | undefined = workflow.graph.nodes[0]?.type;
+    | "subworkflow" | "llm" | "vision" | "sql" | "agent" | undefined = workflow.graph.nodes[0]?.type;
   if (firstNodeType !== "text") throw new Error("graph lost its node type");
   const saved = must("updateWorkflow", await client.PUT("/api/v1/workflows/{workflowId}", {
     params: { path },

@@ -11,6 +11,7 @@ const GLYPHS: Record<string, string> = {
   sparkles: "✦",
   image: "▣",
   database: "⛁",
+  bot: "◎",
 };
 
 export function NodeIcon({ icon }: { icon: string }) {

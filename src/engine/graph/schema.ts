@@ -52,6 +52,7 @@ export const WorkflowNodeSchema = z.discriminatedUnion("type", [
   nodeSchemaFor("llm", NODE_CONFIG_SCHEMAS.llm),
   nodeSchemaFor("vision", NODE_CONFIG_SCHEMAS.vision),
   nodeSchemaFor("sql", NODE_CONFIG_SCHEMAS.sql),
+  nodeSchemaFor("agent", NODE_CONFIG_SCHEMAS.agent),
 ]);
 
 /**

@@ -92,7 +92,7 @@ export function validateGraph(raw: unknown, options: ValidateGraphOptions = {}):
     return fail([
       {
         code: "too_many_steps",
-        message: `A run of this graph can take ${steps} durable steps (start, finish, one per node, three per delay, approval or sub-workflow node); the limit is ${maxSteps}`,
+        message: `A run of this graph can take ${steps} durable steps (start, finish, one per node, three per delay, approval or sub-workflow node, an agent node's by its limits); the limit is ${maxSteps}`,
         path: ["nodes"],
       },
     ]);

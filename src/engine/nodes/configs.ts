@@ -1,11 +1,15 @@
 import { z } from "zod";
+import { AgentConfigSchema } from "./agent/agent-config";
 import { ApprovalConfigSchema } from "./approval-config";
-import { expressionField, templateField, urlTemplateField } from "./config-fields";
+import { expressionField, templateField } from "./config-fields";
 import { parseDuration } from "./duration";
+import { HttpConfigSchema } from "./http/http-config";
 import { LlmConfigSchema, VisionConfigSchema } from "./llm/llm-config";
 import type { NodeType } from "./node-types";
 import { SqlConfigSchema } from "./sql/sql-config";
 import { SubworkflowConfigSchema } from "./subworkflow-config";
+
+export { HTTP_METHODS, HttpConfigSchema } from "./http/http-config";
 
 /** text: renders a template into `{ text }`. */
 /** text: an empty template renders nothing, which is never what the author meant. */
@@ -26,45 +30,6 @@ export const DelayConfigSchema = z.object({
     if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
   }),
 });
-
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-
-/** RFC 9110 token characters: anything else would make fetch throw at run time. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** http: one request; url, header values and body are templates. */
-export const HttpConfigSchema = z
-  .object({
-    method: z.enum(HTTP_METHODS).default("GET"),
-    url: urlTemplateField(),
-    headers: z
-      .record(z.string(), templateField())
-      .superRefine((headers, ctx) => {
-        // A record key schema only says "Invalid key in record"; name the header instead.
-        for (const name of Object.keys(headers)) {
-          if (!HEADER_NAME.test(name))
-            ctx.addIssue({ code: "custom", path: [name], message: "Invalid header name" });
-        }
-      })
-      .optional(),
-    body: templateField().optional(),
-    timeoutMs: z.number().int().min(1).max(60_000).default(10_000),
-    failOnHttpError: z.boolean().default(true),
-  })
-  .superRefine((config, ctx) => {
-    // fetch refuses a body on GET/HEAD; say so at save time rather than at run time.
-    if (
-      config.body !== undefined &&
-      config.body !== "" &&
-      (config.method === "GET" || config.method === "HEAD")
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["body"],
-        message: `A ${config.method} request cannot have a body`,
-      });
-    }
-  });
 
 export const DEBUG_LEVELS = ["debug", "info", "warn"] as const;
 
@@ -87,6 +52,7 @@ export const NODE_CONFIG_SCHEMAS = {
   llm: LlmConfigSchema,
   vision: VisionConfigSchema,
   sql: SqlConfigSchema,
+  agent: AgentConfigSchema,
 } as const satisfies Record<NodeType, z.ZodType>;
 
 /** Parsed (defaults applied) config per node type. */
@@ -104,3 +70,4 @@ export type SubworkflowConfig = NodeConfigMap["subworkflow"];
 export type LlmConfig = NodeConfigMap["llm"];
 export type VisionConfig = NodeConfigMap["vision"];
 export type SqlConfig = NodeConfigMap["sql"];
+export type AgentConfig = NodeConfigMap["agent"];

@@ -11,6 +11,7 @@ export const NODE_TYPES = [
   "llm",
   "vision",
   "sql",
+  "agent",
 ] as const;
 
 /** A node type: the `type` of a workflow node. */

@@ -1,3 +1,4 @@
+import { agentNode } from "./agent/agent-node";
 import { approvalNode } from "./approval-node";
 import { conditionNode } from "./condition-node";
 import { debugNode } from "./debug-node";
@@ -25,6 +26,7 @@ export const nodeRegistry: { readonly [T in NodeType]: NodeDefinition<T> } = {
   llm: llmNode,
   vision: visionNode,
   sql: sqlNode,
+  agent: agentNode,
 };
 
 /** How a node's side effects must be treated; an unknown type is assumed to talk to the outside world. */

@@ -1,4 +1,5 @@
-import type { WorkflowGraph } from "../graph/schema";
+import type { WorkflowGraph, WorkflowNode } from "../graph/schema";
+import { agentStepBudget } from "../nodes/agent/agent-step-budget";
 import type { NodeType } from "../nodes/node-types";
 
 /** Inngest's limit on the steps of one function run; a run that needs more fails at step 1,001. */
@@ -15,7 +16,7 @@ export const RUN_OVERHEAD_STEPS = 2;
  * Inngest (and the local engine) count memoized step results, and a failed attempt memoizes nothing
  * (its final failure is memoized once, in place of its result).
  */
-export const STEPS_PER_NODE: Readonly<Record<NodeType, number>> = {
+export const STEPS_PER_NODE: Readonly<Record<Exclude<NodeType, "agent">, number>> = {
   text: 1,
   transform: 1,
   condition: 1,
@@ -32,7 +33,12 @@ export const STEPS_PER_NODE: Readonly<Record<NodeType, number>> = {
   subworkflow: 3,
 };
 
+/** Durable steps one node takes at most; an agent node's depend on its limits. */
+export function stepsOfNode(node: WorkflowNode): number {
+  return node.type === "agent" ? agentStepBudget(node.data.config) : STEPS_PER_NODE[node.type];
+}
+
 /** The most steps a run of `graph` can take: every node executed (no branch skipped), plus start and finish. */
 export function countRunSteps(graph: Pick<WorkflowGraph, "nodes">): number {
-  return graph.nodes.reduce((total, node) => total + STEPS_PER_NODE[node.type], RUN_OVERHEAD_STEPS);
+  return graph.nodes.reduce((total, node) => total + stepsOfNode(node), RUN_OVERHEAD_STEPS);
 }

@@ -1,5 +1,6 @@
 import type { RunScope } from "../expressions/run-scope";
 import type { WorkflowNodeOf } from "../graph/schema";
+import type { AgentEffects } from "../nodes/agent/agent-effects";
 import type { ApprovalOutput } from "../nodes/approval-config";
 import type { OrchestrationContext } from "../nodes/node-definition";
 import { NodeExecutionError } from "../nodes/node-execution-error";
@@ -30,6 +31,8 @@ export type NodeEffects = {
     child: ChildRunRef,
     result: InvokeResult,
   ): Promise<unknown>;
+  /** The steps of agent nodes (model turns, tool calls); agent nodes fail clearly without them. */
+  agent?: AgentEffects;
 };
 
 /** A pending approval as its request step returns it (memoized, so JSON only). */

@@ -16,7 +16,7 @@ export type NodeSpan = {
 /** OpenTelemetry's GenAI name for each provider we call (gen_ai.provider.name). */
 const GEN_AI_PROVIDER: Record<LlmProvider, string> = { openai: "openai", google: "gcp.gemini" };
 
-const MODEL_NODE_TYPES = new Set(["llm", "vision"]);
+const MODEL_NODE_TYPES = new Set(["llm", "vision", "agent"]);
 
 /**
  * A `stepwise.node <type>` span around one attempt of one node: run, node, type, attempt and

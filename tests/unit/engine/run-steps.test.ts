@@ -26,6 +26,7 @@ describe("run step budget", () => {
       }),
     ).toBe(2 + 1 + 1 + 3);
     for (const type of NODE_TYPES) {
+      if (type === "agent") continue; // counted from its limits, below
       expect(STEPS_PER_NODE[type], type).toBe(["delay", "approval", "subworkflow"].includes(type) ? 3 : 1);
     }
   });
@@ -35,6 +36,25 @@ describe("run step budget", () => {
     expect(2 + GRAPH_LIMITS.maxNodes * costliest).toBeLessThanOrEqual(MAX_RUN_STEPS);
     const result = validateGraph({ nodes: delays(GRAPH_LIMITS.maxNodes), edges: [] });
     expect(result.ok).toBe(true);
+  });
+
+  it("counts an agent node from its limits: start, node, one per turn, one per tool call (three with approvals)", () => {
+    const agent = (config: Record<string, unknown>) =>
+      validateGraph({ nodes: [node("a", "agent", { model: "m", task: "t", ...config })], edges: [] });
+    const parsed = agent({ limits: { maxTurns: 5, maxToolCalls: 20 } });
+    expect(parsed.ok && countRunSteps(parsed.graph)).toBe(2 + 2 + 5 + 20);
+    const approvals = agent({
+      limits: { maxTurns: 5, maxToolCalls: 20 },
+      tools: [{ kind: "mcp", url: "https://mcp.test/mcp", tools: ["x"], requiresApproval: true }],
+    });
+    expect(approvals.ok && countRunSteps(approvals.graph)).toBe(2 + 2 + 5 + 60);
+    // Limits the runner could never honour are refused at save, naming the step count.
+    const tooMany = agent({
+      limits: { maxTurns: 100, maxToolCalls: 500 },
+      tools: [{ kind: "mcp", url: "https://mcp.test/mcp", tools: ["x"], requiresApproval: true }],
+    });
+    expect(tooMany.ok).toBe(false);
+    expect(JSON.stringify(tooMany)).toContain("too_many_steps");
   });
 
   it("refuses a graph whose run could need more steps than the limit, naming both counts", () => {

@@ -1,4 +1,5 @@
 import type { NodeType } from "../node-types";
+import { AGENT_NODE } from "./agent";
 import { APPROVAL_NODE } from "./approval";
 import { CONDITION_NODE } from "./condition";
 import { DEBUG_NODE } from "./debug";
@@ -28,6 +29,7 @@ export const NODE_CATALOG: { readonly [T in NodeType]: NodeCatalogEntry<T> } = {
   llm: LLM_NODE,
   vision: VISION_NODE,
   sql: SQL_NODE,
+  agent: AGENT_NODE,
 };
 
 export { DEFAULT_HANDLES, type NodeCatalogEntry, type NodeHandle } from "./node-catalog-entry";

@@ -10,7 +10,7 @@ const CREDENTIAL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * A JSON Schema for structured output. The root must describe an object (OpenAI's structured outputs
  * refuse anything else) and the schema must be one the engine can check answers against.
  */
-function jsonSchemaField() {
+export function jsonSchemaField() {
   return z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
     if (schema.type !== "object") {
       ctx.addIssue({ code: "custom", path: ["type"], message: 'The root schema must have "type": "object"' });
@@ -32,11 +32,16 @@ export function compileJsonSchema(schema: Record<string, unknown>): { schema?: z
   }
 }
 
-/** The fields llm and vision nodes share. `model` is a template so one workflow can serve several models. */
-const modelCallFields = {
+/** Which model answers, and with whose key: the same for llm, vision and agent nodes. */
+export const modelChoiceFields = {
   provider: z.enum(LLM_PROVIDERS).default("openai"),
   model: templateField().min(1, "Model is required"),
   credential: z.string().regex(CREDENTIAL_NAME, "letters, digits, _ and - only (max 64)").optional(),
+};
+
+/** The fields llm and vision nodes share. `model` is a template so one workflow can serve several models. */
+const modelCallFields = {
+  ...modelChoiceFields,
   system: templateField().optional(),
   prompt: templateField().min(1, "Prompt is required"),
   temperature: z.number().min(0).max(2).optional(),
