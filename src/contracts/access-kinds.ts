@@ -15,7 +15,8 @@ export const API_KEY_SCOPES = [
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-export const CREDENTIAL_KINDS = ["openai", "google", "postgres"] as const;
+/** `bearer`: a token sent as `Authorization: Bearer …` (MCP servers of agent nodes). */
+export const CREDENTIAL_KINDS = ["openai", "google", "postgres", "bearer"] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** How a webhook endpoint checks its sender: Standard Webhooks, or GitHub's or Stripe's own scheme. */

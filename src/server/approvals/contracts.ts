@@ -13,7 +13,8 @@ export const APPROVAL_TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,400}\.[A-Za-z0-9_-]{43}
 
 export const ApprovalParams = z.object({
   runId: RunIdSchema,
-  nodeId: z.string().max(64).regex(NODE_ID_PATTERN, "not a node id"),
+  // 160: an agent tool call's approval key is its node id plus the turn and call id.
+  nodeId: z.string().max(160).regex(NODE_ID_PATTERN, "not a node id"),
 });
 
 /** A malformed token names no approval: 404 like any unknown id. */

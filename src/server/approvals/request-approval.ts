@@ -1,4 +1,3 @@
-import { and, eq } from "drizzle-orm";
 import {
   type ApprovalTicket,
   approvalTimeoutMsOf,
@@ -8,14 +7,10 @@ import {
   renderTemplate,
   type WorkflowNodeOf,
 } from "@/engine";
-import { newId } from "@/lib/ids";
-import { approvalDecided } from "../../../inngest/events";
 import type { Database } from "../db/client";
-import { approvals, type RunEvent } from "../db/schema";
-import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
-import { failWaitStep, lockLiveRunOrStop, openWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
-import { approvalLinkUrl, hashLinkNonce, newLinkNonce, signApprovalToken } from "./approval-token";
-import { switchRunWaiting } from "./switch-run-waiting";
+import type { RunEvent } from "../db/schema";
+import { failWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
+import { openApproval } from "./open-approval";
 
 /**
  * The first step of an approval node (`approval-request:<nodeId>`): stores the pending approval with a
@@ -59,83 +54,12 @@ export async function requestApproval(
     );
   }
 
-  const nonce = newLinkNonce();
-  const expiresAt = new Date(Date.now() + timeoutMs);
-  const token = signApprovalToken({
-    runId: ref.runId,
-    nodeId: node.id,
-    expiresAt: expiresAt.getTime(),
-    nonce,
+  return openApproval(db, {
+    ref,
+    publish,
+    message,
+    approvers: config.data.approvers ?? null,
+    timeoutMs,
+    opensStep: true,
   });
-  const url = approvalLinkUrl(token);
-
-  const { approvalId, decided, events } = await db.transaction(async (tx) => {
-    const run = await lockLiveRunOrStop(tx, ref);
-    const values = {
-      linkNonceHash: hashLinkNonce(nonce),
-      expiresAt,
-      message,
-      approvers: config.data.approvers ?? null,
-    };
-    await tx
-      .insert(approvals)
-      .values({
-        id: newId("approval"),
-        runId: ref.runId,
-        workspaceId: ref.workspaceId,
-        nodeId: node.id,
-        ...values,
-      })
-      .onConflictDoUpdate({
-        target: [approvals.runId, approvals.nodeId],
-        set: values,
-        setWhere: eq(approvals.status, "pending"),
-      });
-    const [row] = await tx
-      .select({ id: approvals.id, status: approvals.status })
-      .from(approvals)
-      .where(and(eq(approvals.runId, ref.runId), eq(approvals.nodeId, node.id)));
-    if (!row) throw new Error(`approval of ${ref.runId}/${node.id} vanished`);
-
-    const pending: NewRunEvent[] = [
-      await openWaitStep(tx, ref),
-      {
-        type: "approval.requested",
-        nodeId: node.id,
-        data: {
-          approvalId: row.id,
-          url,
-          expiresAt: expiresAt.toISOString(),
-          message,
-          approvers: values.approvers,
-        },
-        dedupeKey: `approval-requested:${node.id}:${ref.attempt}`,
-      },
-    ];
-    // Decided already: this is a re-driven execution (the first one was lost after the decision).
-    const decided = row.status !== "pending";
-    if (run.status === "running" && !decided) {
-      pending.push(await switchRunWaiting(tx, ref.runId, "waiting", node.id));
-    }
-    const written = await appendRunEvents(tx, {
-      runId: ref.runId,
-      workspaceId: ref.workspaceId,
-      events: pending,
-    });
-    return { approvalId: row.id, decided, events: written };
-  });
-  publish(events);
-
-  return {
-    approvalId,
-    ...(decided ? { decided: true } : {}),
-    url,
-    expiresAt: expiresAt.toISOString(),
-    decision: {
-      event: approvalDecided.name,
-      // Node ids are [A-Za-z0-9_-] and run ids ours, so both are safe inside the quotes.
-      if: `async.data.runId == "${ref.runId}" && async.data.nodeId == "${node.id}"`,
-      timeoutMs,
-    },
-  };
 }

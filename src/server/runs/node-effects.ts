@@ -1,5 +1,6 @@
 import type { NodeEffects, RunScope } from "@/engine";
 import { withRequestContext } from "@/lib/request-context";
+import { createAgentEffects } from "../agents/create-agent-effects";
 import { recordApprovalOutcome } from "../approvals/record-approval-outcome";
 import { requestApproval } from "../approvals/request-approval";
 import { type Database, getDb } from "../db/client";
@@ -57,5 +58,6 @@ export function createNodeEffects(ctx: {
       }),
     recordChildRun: (node, child, result) =>
       guarded(node.id, async () => recordSubrunOutcome(await getDb(), { ...ref(node.id), child, result })),
+    agent: createAgentEffects(ctx),
   };
 }

@@ -30,8 +30,9 @@ export type AgentEffects = {
   /**
    * Inside `agent:<id>:tool:<n>:<callId>`: runs the call (or, with `problem` or a denied approval,
    * only records why it did not run), recorded as `agent.tool_call` and `agent.tool_result` events.
+   * Tool templates see `scope` (the node's) plus the call's arguments as `args`.
    */
-  callTool(node: AgentNode, call: AgentToolInvocation): Promise<AgentToolResult>;
+  callTool(node: AgentNode, call: AgentToolInvocation, scope: RunScope): Promise<AgentToolResult>;
   /** Inside `node:<id>`: record the node's output, or its failure (and throw). */
   finish(node: AgentNode, outcome: AgentOutcome): Promise<unknown>;
 };

@@ -1,3 +1,4 @@
+import type { RunScope } from "../../expressions/run-scope";
 import type { WorkflowNodeOf } from "../../graph/schema";
 import { type StepRunner, stepIdFor } from "../../run/step-runner";
 import type { OrchestrationContext } from "../node-definition";
@@ -44,7 +45,7 @@ export async function runAgentNode(node: AgentNode, ctx: OrchestrationContext): 
   const config = AgentConfigSchema.parse(node.data.config);
   const { runner } = ctx;
   const setup = await runner.run(agentStartIdFor(node.id), () => fx.start(node, ctx.scope()));
-  const outcome = await loop({ node, config, setup, runner, fx });
+  const outcome = await loop({ node, config, setup, runner, fx, scope: ctx.scope });
   return runner.run(stepIdFor(node.id), () => fx.finish(node, outcome));
 }
 
@@ -54,9 +55,10 @@ type LoopArgs = {
   setup: AgentSetup;
   runner: StepRunner;
   fx: AgentEffects;
+  scope: () => RunScope;
 };
 
-async function loop({ node, config, setup, runner, fx }: LoopArgs): Promise<AgentOutcome> {
+async function loop({ node, config, setup, runner, fx, scope }: LoopArgs): Promise<AgentOutcome> {
   const { limits } = config;
   const tools: AgentToolSpec[] = [
     ...setup.tools,
@@ -142,7 +144,7 @@ async function loop({ node, config, setup, runner, fx }: LoopArgs): Promise<Agen
     // Parallel calls of one turn are parallel branches of steps (Inngest's race mode); one call is not.
     const steps = calls.length > 1 ? (runner.concurrent ?? runner) : runner;
     const results = await Promise.all(
-      calls.map((call) => runToolCall({ node, setup, tools, runner: steps, fx, turn: n, call })),
+      calls.map((call) => runToolCall({ node, setup, tools, runner: steps, fx, scope, turn: n, call })),
     );
     transcript.push({ role: "tool", results });
   }
@@ -155,6 +157,7 @@ async function runToolCall(args: {
   tools: readonly AgentToolSpec[];
   runner: StepRunner;
   fx: AgentEffects;
+  scope: () => RunScope;
   turn: number;
   call: AgentToolCall;
 }): Promise<AgentToolResult> {
@@ -176,7 +179,7 @@ async function runToolCall(args: {
     }
     invocation.approval = ticket;
   }
-  return runner.run(stepId, () => fx.callTool(node, invocation));
+  return runner.run(stepId, () => fx.callTool(node, invocation, args.scope()));
 }
 
 function finalAnswerTool(jsonSchema: Record<string, unknown>): AgentToolSpec {

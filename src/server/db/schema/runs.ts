@@ -145,6 +145,12 @@ export const RUN_EVENT_TYPES = [
   "approval.decided",
   /** The reconciler acted on the run (sent its start event again, handed it to a new execution, failed it). */
   "run.reconciled",
+  /** An agent node's model turn ended: its text, the tool calls it asked for, tokens and cost. */
+  "agent.turn",
+  /** An agent node's tool call is about to run (or was refused: unknown tool, bad arguments, denied). */
+  "agent.tool_call",
+  /** What an agent node's tool call returned (a preview when large), and whether it was an error. */
+  "agent.tool_result",
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

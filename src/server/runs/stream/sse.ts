@@ -19,6 +19,9 @@ const SSE_EVENT_NAMES: Record<RunEventType, string> = {
   "approval.requested": "approval.requested",
   "approval.decided": "approval.decided",
   "run.reconciled": "run.reconciled",
+  "agent.turn": "agent.turn",
+  "agent.tool_call": "agent.tool_call",
+  "agent.tool_result": "agent.tool_result",
 };
 
 export type SseControlEvent = "heartbeat" | "end";

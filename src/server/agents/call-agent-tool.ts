@@ -1,0 +1,168 @@
+import {
+  type AgentConfig,
+  AgentConfigSchema,
+  type AgentToolInvocation,
+  type AgentToolResult,
+  executeNode,
+  isNodeExecutionError,
+  type RunScope,
+  type WorkflowNode,
+  type WorkflowNodeOf,
+} from "@/engine";
+import { logger } from "@/lib/logger";
+import type { Database } from "../db/client";
+import type { RunEvent } from "../db/schema";
+import { nodeFetch } from "../egress/node-fetch";
+import type { WaitStepRef } from "../runs/wait-node-steps";
+import { createSqlClient } from "../sql/create-sql-client";
+import { appendAgentEvents, preview } from "./append-agent-events";
+import { callMcpTool } from "./mcp-client";
+import { readToolApproval } from "./tool-approvals";
+
+/** Largest tool output handed back to the model (and kept in the transcript) as it is. */
+const MAX_TOOL_OUTPUT_CHARS = 32 * 1024;
+
+/**
+ * One tool call of an agent (`agent:<nodeId>:tool:<n>:<callId>`): `agent.tool_call`, then the tool
+ * (unless the call was malformed or a person denied it), then `agent.tool_result`. A tool that fails
+ * for good (a 4xx, a refused statement) answers the model with the error, which it can act on; a
+ * failure worth retrying (a 5xx, a timeout) throws, so the step is retried with the same idempotency
+ * key, and fails the node once its retries are spent.
+ */
+export async function callAgentTool(
+  db: Database,
+  args: WaitStepRef & {
+    node: WorkflowNodeOf<"agent">;
+    invocation: AgentToolInvocation;
+    scope: RunScope;
+    publish: (events: RunEvent[]) => void;
+  },
+): Promise<AgentToolResult> {
+  const { node, invocation, scope, publish, ...ref } = args;
+  const { call, turn } = invocation;
+  const key = `${ref.nodeId}:${invocation.stepId}`;
+  await appendAgentEvents(
+    db,
+    ref,
+    [
+      {
+        type: "agent.tool_call",
+        nodeId: ref.nodeId,
+        data: {
+          turn,
+          callId: call.callId,
+          toolName: call.toolName,
+          args: preview(call.args),
+          ...(invocation.problem !== undefined && { refused: invocation.problem }),
+        },
+        dedupeKey: `agent-tool-call:${key}`,
+      },
+    ],
+    publish,
+  );
+
+  const outcome = await runTool(db, { ref, node, invocation, scope, publish });
+  const result: AgentToolResult = {
+    callId: call.callId,
+    toolName: call.toolName,
+    output: bounded(outcome.output),
+    isError: outcome.isError,
+  };
+  await appendAgentEvents(
+    db,
+    ref,
+    [
+      {
+        type: "agent.tool_result",
+        nodeId: ref.nodeId,
+        data: {
+          turn,
+          callId: call.callId,
+          toolName: call.toolName,
+          isError: result.isError,
+          output: preview(result.output),
+        },
+        dedupeKey: `agent-tool-result:${key}`,
+      },
+    ],
+    publish,
+  );
+  return result;
+}
+
+async function runTool(
+  db: Database,
+  args: {
+    ref: WaitStepRef;
+    node: WorkflowNodeOf<"agent">;
+    invocation: AgentToolInvocation;
+    scope: RunScope;
+    publish: (events: RunEvent[]) => void;
+  },
+): Promise<{ output: unknown; isError: boolean }> {
+  const { ref, node, invocation, scope } = args;
+  if (invocation.problem !== undefined) return { output: invocation.problem, isError: true };
+  if (invocation.approval !== undefined) {
+    const decision = await readToolApproval(db, {
+      ...ref,
+      approvalId: invocation.approval.approvalId,
+      publish: args.publish,
+    });
+    if (decision.decision !== "approved") {
+      const by = decision.by ? ` by ${decision.by}` : "";
+      const why = decision.comment ? `: ${decision.comment}` : "";
+      const what = decision.decision === "timeout" ? "was not approved in time" : `was denied${by}${why}`;
+      return {
+        output: `This call of "${invocation.call.toolName}" ${what}. Do not retry it.`,
+        isError: true,
+      };
+    }
+  }
+  const config: AgentConfig = AgentConfigSchema.parse(node.data.config);
+  const args_ = invocation.call.args as Record<string, unknown>;
+  const tool = config.tools.find((candidate) =>
+    candidate.kind === "mcp"
+      ? candidate.tools.includes(invocation.call.toolName)
+      : candidate.name === invocation.call.toolName,
+  );
+  if (tool === undefined) return { output: `Unknown tool "${invocation.call.toolName}".`, isError: true };
+  try {
+    if (tool.kind === "mcp") {
+      return await callMcpTool({ db, workspaceId: ref.workspaceId }, tool, {
+        name: invocation.call.toolName,
+        args: args_,
+      });
+    }
+    // The http and sql node executors, guards included, on a node named after this step: the step's
+    // idempotency key is the one they send, and their templates see the call's arguments as `args`.
+    const toolNode = {
+      id: invocation.stepId,
+      type: tool.kind,
+      position: { x: 0, y: 0 },
+      data: { config: tool.kind === "http" ? tool.request : tool.query },
+    } as WorkflowNode;
+    const output = await executeNode({
+      node: toolNode,
+      scope: { ...scope, args: args_ } as RunScope,
+      runId: ref.runId,
+      attempt: ref.attempt,
+      deps: {
+        fetch: nodeFetch(),
+        now: () => new Date(),
+        sql: createSqlClient(db, { workspaceId: ref.workspaceId }),
+        log: (entry) =>
+          logger.info({ runId: ref.runId, nodeId: ref.nodeId, nodeLevel: entry.level }, entry.message),
+      },
+    });
+    return { output, isError: false };
+  } catch (thrown) {
+    if (isNodeExecutionError(thrown) && !thrown.retriable) return { output: thrown.message, isError: true };
+    throw thrown;
+  }
+}
+
+function bounded(output: unknown): unknown {
+  const json = JSON.stringify(output ?? null);
+  if (json.length <= MAX_TOOL_OUTPUT_CHARS) return output ?? null;
+  return `${json.slice(0, MAX_TOOL_OUTPUT_CHARS)}… (truncated: the tool returned ${json.length} characters)`;
+}

@@ -1,0 +1,121 @@
+import { generateText, jsonSchema, type ModelMessage, type ToolSet, tool } from "ai";
+import {
+  type AgentMessage,
+  type AgentModel,
+  type AgentModelCall,
+  type AgentTurnResult,
+  IDEMPOTENCY_KEY_HEADER,
+} from "@/engine";
+import type { DatabaseOrTransaction } from "../db/client";
+import { nodeFetch } from "../egress/node-fetch";
+import { classifyLlmError } from "../llm/classify-llm-error";
+import { languageModel } from "../llm/language-model";
+import { resolveProviderAccess } from "../llm/resolve-provider-access";
+
+/**
+ * An agent's model turns on the AI SDK, with the llm node's provider and credential resolution (a
+ * credential's base URL goes through the egress guard). One `generateText` call per turn, with tools
+ * that have no `execute`: the SDK hands back the calls the model asked for and runs nothing, so each
+ * call can be its own durable step. The SDK also gives one message format for OpenAI-compatible and
+ * Gemini endpoints, and reports a call to an unknown tool or with unparsable arguments as an
+ * "invalid" call instead of throwing, which the engine sends back to the model.
+ */
+export function createAgentModel(
+  db: DatabaseOrTransaction,
+  args: { workspaceId: string; fetch?: typeof fetch },
+): AgentModel {
+  return {
+    async turn(call) {
+      const access = await resolveProviderAccess(db, {
+        workspaceId: args.workspaceId,
+        provider: call.provider,
+        ...(call.credential !== undefined && { credential: call.credential }),
+      });
+      const fetchImpl = args.fetch ?? (call.credential === undefined ? globalThis.fetch : nodeFetch());
+      const signal = AbortSignal.timeout(call.timeoutMs);
+      try {
+        return await turn(call, languageModel(call.provider, call.model, access, fetchImpl), signal);
+      } catch (thrown) {
+        throw classifyLlmError(thrown, {
+          target: `${call.provider} model "${call.model}"`,
+          signal,
+          timeoutMs: call.timeoutMs,
+          secret: access.apiKey,
+          now: new Date(),
+        });
+      }
+    },
+  };
+}
+
+async function turn(
+  call: AgentModelCall,
+  model: ReturnType<typeof languageModel>,
+  signal: AbortSignal,
+): Promise<AgentTurnResult> {
+  const tools: ToolSet = {};
+  for (const spec of call.tools) {
+    tools[spec.name] = tool({ description: spec.description, inputSchema: jsonSchema(spec.inputSchema) });
+  }
+  const result = await generateText({
+    model,
+    ...(call.system !== undefined && { system: call.system }),
+    messages: call.messages.flatMap(toModelMessages),
+    ...(call.tools.length > 0 && { tools }),
+    ...(call.temperature !== undefined && { temperature: call.temperature }),
+    maxRetries: 0,
+    abortSignal: signal,
+    headers: { [IDEMPOTENCY_KEY_HEADER]: call.idempotencyKey },
+    providerOptions: { openai: { strictJsonSchema: false } },
+  });
+  return {
+    text: result.text,
+    // Invalid calls (unknown tool, unparsable arguments) are included: the engine answers them.
+    toolCalls: result.content.flatMap((part) =>
+      part.type === "tool-call"
+        ? [{ callId: part.toolCallId, toolName: part.toolName, args: part.input ?? null }]
+        : [],
+    ),
+    model: result.response.modelId || call.model,
+    usage: { inputTokens: result.usage.inputTokens ?? null, outputTokens: result.usage.outputTokens ?? null },
+  };
+}
+
+function toModelMessages(message: AgentMessage): ModelMessage[] {
+  switch (message.role) {
+    case "user":
+      return [{ role: "user", content: message.text }];
+    case "assistant":
+      return [
+        {
+          role: "assistant",
+          content: [
+            ...(message.text === "" ? [] : [{ type: "text" as const, text: message.text }]),
+            ...message.toolCalls.map((c) => ({
+              type: "tool-call" as const,
+              toolCallId: c.callId,
+              toolName: c.toolName,
+              input: c.args,
+            })),
+          ],
+        },
+      ];
+    case "tool":
+      return [
+        {
+          role: "tool",
+          content: message.results.map((r) => ({
+            type: "tool-result" as const,
+            toolCallId: r.callId,
+            toolName: r.toolName,
+            output: r.isError
+              ? {
+                  type: "error-text" as const,
+                  value: typeof r.output === "string" ? r.output : JSON.stringify(r.output),
+                }
+              : { type: "json" as const, value: (r.output ?? null) as never },
+          })),
+        },
+      ];
+  }
+}

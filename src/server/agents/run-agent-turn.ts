@@ -1,0 +1,52 @@
+import {
+  type AgentModel,
+  type AgentTurnRecord,
+  type AgentTurnRequest,
+  estimateCostUsd,
+  idempotencyKeyFor,
+} from "@/engine";
+import type { Database } from "../db/client";
+import type { RunEvent } from "../db/schema";
+import type { WaitStepRef } from "../runs/wait-node-steps";
+import { appendAgentEvents, preview } from "./append-agent-events";
+
+/**
+ * One model turn of an agent (`agent:<nodeId>:turn:<n>`): the model call, with the idempotency key of
+ * this step, then an `agent.turn` event with what the model said and asked for.
+ */
+export async function runAgentTurn(
+  db: Database,
+  args: WaitStepRef & {
+    model: AgentModel;
+    turn: { n: number; stepId: string; request: AgentTurnRequest };
+    publish: (events: RunEvent[]) => void;
+  },
+): Promise<AgentTurnRecord> {
+  const { model, turn, publish, ...ref } = args;
+  const result = await model.turn({
+    ...turn.request,
+    idempotencyKey: idempotencyKeyFor(ref.runId, turn.stepId),
+  });
+  const costUsd = estimateCostUsd(result.model, result.usage);
+  await appendAgentEvents(
+    db,
+    ref,
+    [
+      {
+        type: "agent.turn",
+        nodeId: ref.nodeId,
+        data: {
+          turn: turn.n,
+          text: result.text,
+          toolCalls: result.toolCalls.map((call) => ({ ...call, args: preview(call.args) })),
+          model: result.model,
+          usage: result.usage,
+          costUsd,
+        },
+        dedupeKey: `agent-turn:${ref.nodeId}:${turn.n}`,
+      },
+    ],
+    publish,
+  );
+  return { ...result, costUsd, at: new Date().toISOString() };
+}
