@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { createLocalEngine, type LocalEngine } from "../../inngest/local";
 import { type AppServer, startAppServer } from "./app-server";
@@ -13,6 +16,13 @@ export type Stack = {
   engine: LocalEngine;
   app: AppServer;
   database: TestDatabase;
+  /**
+   * Stops the engine as a crash would (calls to the app in flight are abandoned) and opens its data
+   * directory again on the same port, where it resumes every run. Only with `durable: true`.
+   */
+  restartEngine: () => Promise<void>;
+  /** Closes the engine (and removes its data directory). */
+  close: () => Promise<void>;
   /** Calls an app route and parses the JSON answer. */
   api: <T = unknown>(
     method: string,
@@ -29,18 +39,25 @@ export const TEST_RATE_LIMITS = [
   "RATE_LIMIT_WEBHOOK",
 ] as const;
 
-export type StackOptions = { driver: TestDriver; mode?: "classic" | "checkpoint" };
+export type StackOptions = {
+  driver: TestDriver;
+  mode?: "classic" | "checkpoint";
+  /** The engine keeps its state in a data directory, so `restartEngine()` can resume runs. */
+  durable?: boolean;
+};
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const database = await createTestDatabase(options.driver);
-  const engine = await createLocalEngine({
-    port: 0,
-    clock: "manual",
+  const dataDir = options.durable ? mkdtempSync(path.join(tmpdir(), "stack-engine-")) : undefined;
+  const engineOptions = {
+    clock: "manual" as const,
     mode: options.mode ?? "checkpoint",
-    logger: false,
+    logger: false as const,
     // Suites assert on retried runs within one advance; limits.test.ts covers Inngest's table.
-    retryBackoff: "fast",
-  });
+    retryBackoff: "fast" as const,
+    ...(dataDir !== undefined && { dataDir }),
+  };
+  let engine = await createLocalEngine({ port: 0, ...engineOptions });
   process.env.DATABASE_URL = database.url;
   process.env.INNGEST_DEV = engine.url;
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
@@ -64,12 +81,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       headers: response.headers,
     };
   };
-  return { engine, app, database, api };
+  const restartEngine = async () => {
+    if (dataDir === undefined) throw new Error("restartEngine() needs a stack started with durable: true");
+    const { port } = engine;
+    const stoppedAt = engine.clock.now();
+    await engine.close();
+    engine = await createLocalEngine({ ...engineOptions, port, startTime: stoppedAt });
+  };
+  return {
+    get engine() {
+      return engine;
+    },
+    app,
+    database,
+    api,
+    restartEngine,
+    close: async () => {
+      await engine.close();
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function stopStack(stack: Stack | undefined): Promise<void> {
   if (!stack) return;
-  await stack.engine.close();
+  await stack.close();
   await stack.app.close();
   const { closeDb } = await import("@/server/db/client");
   await closeDb();

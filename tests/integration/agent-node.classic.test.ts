@@ -1,0 +1,3 @@
+import { defineAgentSuite } from "./agent-suite";
+
+defineAgentSuite({ driver: "pglite", mode: "classic" });
