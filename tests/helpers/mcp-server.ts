@@ -2,6 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { HttpResponse, http as mswHttp } from "msw";
+import { fetch as undiciFetch } from "undici";
 import { z } from "zod";
 
 /**
@@ -40,7 +42,11 @@ export async function startMcpServer(): Promise<TestMcpServer> {
         return { content: [{ type: "text", text: text.toUpperCase() }] };
       },
     );
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // JSON answers (the spec's other answer form besides SSE): simple to relay through msw.
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     res.on("close", () => {
       void transport.close();
       void mcp.close();
@@ -61,4 +67,26 @@ export async function startMcpServer(): Promise<TestMcpServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * An msw handler that relays the app's requests to the MCP server over a real connection (undici's
+ * own fetch, which msw does not patch) and answers with the buffered response. msw's pass-through
+ * never settles cancelling an empty 202 body, which is what an MCP server answers to notifications.
+ */
+export function mcpRelay(server: TestMcpServer) {
+  return mswHttp.all(server.url, async ({ request }) => {
+    const body =
+      request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+    const answer = await undiciFetch(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers.entries()),
+      ...(body !== undefined && { body }),
+    });
+    const data = await answer.arrayBuffer();
+    return new HttpResponse(data.byteLength === 0 ? null : data, {
+      status: answer.status,
+      headers: Object.fromEntries(answer.headers.entries()),
+    });
+  });
 }

@@ -3,7 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
-import { startMcpServer, type TestMcpServer } from "../helpers/mcp-server";
+import { mcpRelay, startMcpServer, type TestMcpServer } from "../helpers/mcp-server";
 import { type RunBody, runHelpers, stepOf } from "../helpers/run-helpers";
 import { type StackOptions, useStack } from "../helpers/stack";
 import { until } from "../helpers/until";
@@ -98,6 +98,7 @@ export function defineAgentSuite(options: StackOptions) {
       mswServer.listen({ onUnhandledRequest: "bypass" });
       sink = await startCountingServer();
       mcp = await startMcpServer();
+      mswServer.use(mcpRelay(mcp));
       for (const credential of [
         {
           name: "agent-llm",
@@ -158,7 +159,7 @@ export function defineAgentSuite(options: StackOptions) {
     }
 
     it("runs a multi-turn conversation with parallel tool calls, one durable step each", async () => {
-      reply = (body, n) => {
+      reply = (_body, n) => {
         if (n === 1)
           return asks([
             ["call_a", "fetch_page", { page: "sea" }],
@@ -231,7 +232,7 @@ export function defineAgentSuite(options: StackOptions) {
       const run = await getRun(runId);
       expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
       const results = toolResults(requests[1]);
-      expect(results.call_x).toContain('Unknown tool \\"teleport\\"');
+      expect(results.call_x).toContain('Unknown tool "teleport"');
       expect(results.call_y).toContain("page");
       expect(results.call_z).toContain("must be a JSON object");
       expect(sink.requests.filter((r) => r.path.startsWith("/ok/bad-"))).toHaveLength(0);
@@ -239,23 +240,17 @@ export function defineAgentSuite(options: StackOptions) {
     });
 
     describe("a tool that needs approval", () => {
-      const gated = {
-        tools: [
-          {
-            kind: "http",
-            name: "fetch_page",
-            description: "Fetches a page by name",
-            inputSchema: { type: "object", properties: { page: { type: "string" } }, required: ["page"] },
-            request: { method: "GET", url: "{{ $string(app.url) }}/api/health", timeoutMs: 5000 },
-            requiresApproval: true,
-          },
-        ],
-      };
-
       async function waitingForApproval(tag: string) {
         const config = {
           tools: [
-            { ...gated.tools[0], request: { method: "GET", url: `${sink.url}/ok/${tag}-{{ args.page }}` } },
+            {
+              kind: "http",
+              name: "fetch_page",
+              description: "Fetches a page by name",
+              inputSchema: { type: "object", properties: { page: { type: "string" } }, required: ["page"] },
+              request: { method: "GET", url: `${sink.url}/ok/${tag}-{{ args.page }}` },
+              requiresApproval: true,
+            },
           ],
         };
         reply = (_body, n) =>
@@ -336,7 +331,7 @@ export function defineAgentSuite(options: StackOptions) {
       });
     });
 
-    it("refuses a bad agent config at save with a 400 naming the field", async () => {
+    it("refuses a bad agent config at save with a 422 naming the field", async () => {
       const created = await stack().api<{ error: { code: string; issues?: Array<{ path: string[] }> } }>(
         "POST",
         "/api/workflows",
@@ -345,7 +340,7 @@ export function defineAgentSuite(options: StackOptions) {
           graph: agentGraph({ tools: [{ kind: "mcp", url: "ftp://x", tools: [] }] }),
         },
       );
-      expect(created.status).toBe(400);
+      expect(created.status).toBe(422);
       expect(JSON.stringify(created.body)).toContain("tools");
     });
 

@@ -5,6 +5,7 @@ import {
   type AgentToolResult,
   executeNode,
   isNodeExecutionError,
+  NodeExecutionError,
   type RunScope,
   type WorkflowNode,
   type WorkflowNodeOf,
@@ -15,7 +16,7 @@ import type { RunEvent } from "../db/schema";
 import { nodeFetch } from "../egress/node-fetch";
 import type { WaitStepRef } from "../runs/wait-node-steps";
 import { createSqlClient } from "../sql/create-sql-client";
-import { appendAgentEvents, preview } from "./append-agent-events";
+import { appendAgentEvents, findAgentEvent, preview } from "./append-agent-events";
 import { callMcpTool } from "./mcp-client";
 import { readToolApproval } from "./tool-approvals";
 
@@ -27,7 +28,8 @@ const MAX_TOOL_OUTPUT_CHARS = 32 * 1024;
  * (unless the call was malformed or a person denied it), then `agent.tool_result`. A tool that fails
  * for good (a 4xx, a refused statement) answers the model with the error, which it can act on; a
  * failure worth retrying (a 5xx, a timeout) throws, so the step is retried with the same idempotency
- * key, and fails the node once its retries are spent.
+ * key, and fails the node once its retries are spent. A call whose result is already recorded (its
+ * step ran, but the engine lost the result in a crash) returns that result and is not made again.
  */
 export async function callAgentTool(
   db: Database,
@@ -40,8 +42,11 @@ export async function callAgentTool(
 ): Promise<AgentToolResult> {
   const { node, invocation, scope, publish, ...ref } = args;
   const { call, turn } = invocation;
-  const key = `${ref.nodeId}:${invocation.stepId}`;
-  await appendAgentEvents(
+  const callKey = `agent-tool-call:${invocation.stepId}`;
+  const resultKey = `agent-tool-result:${invocation.stepId}`;
+  const recorded = await findAgentEvent(db, ref.runId, resultKey);
+  if (recorded !== undefined) return resultOf(recorded);
+  const claimed = await appendAgentEvents(
     db,
     ref,
     [
@@ -53,13 +58,27 @@ export async function callAgentTool(
           callId: call.callId,
           toolName: call.toolName,
           args: preview(call.args),
+          attempt: ref.attempt,
           ...(invocation.problem !== undefined && { refused: invocation.problem }),
         },
-        dedupeKey: `agent-tool-call:${key}`,
+        dedupeKey: callKey,
       },
     ],
     publish,
   );
+  if (claimed.length === 0) {
+    // Another execution of this same attempt claimed the call and has not finished it: it is in
+    // flight there (an engine can re-drive a step while its first request still runs). A later
+    // attempt, or this one retried, finds its result, or makes the call if that execution died.
+    const claim = await findAgentEvent(db, ref.runId, callKey);
+    if (claim?.attempt === ref.attempt) {
+      throw new NodeExecutionError(`Tool call ${call.callId} is running in another execution`, {
+        code: "tool_call_in_flight",
+        retriable: true,
+        retryAfterMs: 1_000,
+      });
+    }
+  }
 
   const outcome = await runTool(db, { ref, node, invocation, scope, publish });
   const result: AgentToolResult = {
@@ -75,14 +94,15 @@ export async function callAgentTool(
       {
         type: "agent.tool_result",
         nodeId: ref.nodeId,
+        // The whole (bounded) output: the run view shows it, and a re-driven step returns it.
         data: {
           turn,
           callId: call.callId,
           toolName: call.toolName,
           isError: result.isError,
-          output: preview(result.output),
+          output: result.output,
         },
-        dedupeKey: `agent-tool-result:${key}`,
+        dedupeKey: resultKey,
       },
     ],
     publish,
@@ -159,6 +179,15 @@ async function runTool(
     if (isNodeExecutionError(thrown) && !thrown.retriable) return { output: thrown.message, isError: true };
     throw thrown;
   }
+}
+
+function resultOf(data: Record<string, unknown>): AgentToolResult {
+  return {
+    callId: String(data.callId),
+    toolName: String(data.toolName),
+    output: data.output ?? null,
+    isError: data.isError === true,
+  };
 }
 
 function bounded(output: unknown): unknown {

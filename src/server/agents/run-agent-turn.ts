@@ -8,11 +8,12 @@ import {
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import type { WaitStepRef } from "../runs/wait-node-steps";
-import { appendAgentEvents, preview } from "./append-agent-events";
+import { appendAgentEvents, findAgentEvent, preview } from "./append-agent-events";
 
 /**
  * One model turn of an agent (`agent:<nodeId>:turn:<n>`): the model call, with the idempotency key of
- * this step, then an `agent.turn` event with what the model said and asked for.
+ * this step, then an `agent.turn` event with what the model said and asked for. A turn already
+ * recorded (its step ran, but the engine lost the result) is returned as recorded.
  */
 export async function runAgentTurn(
   db: Database,
@@ -23,11 +24,15 @@ export async function runAgentTurn(
   },
 ): Promise<AgentTurnRecord> {
   const { model, turn, publish, ...ref } = args;
+  const dedupeKey = `agent-turn:${ref.nodeId}:${turn.n}`;
+  const recorded = await findAgentEvent(db, ref.runId, dedupeKey);
+  if (recorded !== undefined) return recorded.record as AgentTurnRecord;
   const result = await model.turn({
     ...turn.request,
     idempotencyKey: idempotencyKeyFor(ref.runId, turn.stepId),
   });
   const costUsd = estimateCostUsd(result.model, result.usage);
+  const record: AgentTurnRecord = { ...result, costUsd, at: new Date().toISOString() };
   await appendAgentEvents(
     db,
     ref,
@@ -42,11 +47,13 @@ export async function runAgentTurn(
           model: result.model,
           usage: result.usage,
           costUsd,
+          // The whole turn, for a re-driven step to return (see findAgentEvent).
+          record,
         },
-        dedupeKey: `agent-turn:${ref.nodeId}:${turn.n}`,
+        dedupeKey,
       },
     ],
     publish,
   );
-  return { ...result, costUsd, at: new Date().toISOString() };
+  return record;
 }

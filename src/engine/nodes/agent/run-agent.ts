@@ -137,6 +137,8 @@ async function loop({ node, config, setup, runner, fx, scope }: LoopArgs): Promi
     if (final !== undefined && config.jsonSchema !== undefined && checkToolCall(final, tools) === null) {
       return { ok: true, output: { ...out, object: final.args } };
     }
+    // No turn is left to read the results: do not make calls nobody will see.
+    if (n >= limits.maxTurns) return limited("maxTurns", `${limits.maxTurns} turns`);
     if (out.toolCalls + calls.length > limits.maxToolCalls) {
       return limited("maxToolCalls", `${limits.maxToolCalls} tool calls`);
     }
