@@ -15,6 +15,9 @@ import { until } from "../helpers/until";
  */
 
 const SECRET = "sk-agent-SECRET-9c8d7e";
+// The seeded example names no credential: it uses the deployment's endpoint (read lazily by the app).
+process.env.OPENAI_API_KEY = "sk-env-agent-SECRET-5a4b";
+process.env.OPENAI_BASE_URL = "https://agent-llm.test/v1";
 const MCP_TOKEN = "mcp-token-SECRET-1f2e3d";
 
 type ChatMessage = { role: string; content?: unknown; tool_calls?: unknown[]; tool_call_id?: string };
@@ -329,6 +332,28 @@ export function defineAgentSuite(options: StackOptions) {
           toolCalls: 0,
         });
       });
+    });
+
+    it("runs the seeded example: its tools call the app's own health check and workflow list", async () => {
+      reply = (_body, n) =>
+        n === 1
+          ? asks([
+              ["call_h", "check_health", {}],
+              ["call_w", "list_workflows", { limit: 5 }],
+            ])
+          : answers("Healthy, with a few example workflows.");
+      const started = await stack().api<{ runId: string }>("POST", "/api/workflows/wf_agent_example/runs", {
+        input: { question: "Is the app healthy?", model: "gpt-4o-mini" },
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      await stack().engine.drain();
+
+      const run = await getRun(started.body.runId);
+      expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+      expect(run.output).toMatchObject({ answer: "Healthy, with a few example workflows.", toolCalls: 2 });
+      const results = toolResults(requests[1]);
+      expect(results.call_h).toContain('"status":200');
+      expect(results.call_w).toContain("wf_agent_example");
     });
 
     it("refuses a bad agent config at save with a 422 naming the field", async () => {

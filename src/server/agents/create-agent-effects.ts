@@ -1,4 +1,5 @@
 import { type AgentEffects, ExpressionError, isNodeExecutionError, type RunScope } from "@/engine";
+import { getEnv } from "@/lib/env";
 import { withRequestContext } from "@/lib/request-context";
 import { type Database, getDb } from "../db/client";
 import type { RunEvent } from "../db/schema";
@@ -35,10 +36,12 @@ export function createAgentEffects(ctx: {
         throw ctx.asStepError(await asNodeStepError(db, ref(nodeId), error));
       }
     });
-  // Large upstream outputs travel as references; prompts and tool templates see the data itself.
+  // Large upstream outputs travel as references; prompts and tool templates see the data itself, and
+  // the app's own origin (`app.url`) as every executing node does.
   const resolved = async (db: Database, scope: RunScope): Promise<RunScope> => ({
     ...scope,
     nodes: await resolveOutputRefs(db, workspaceId, scope.nodes),
+    app: { url: getEnv().APP_URL.replace(/\/$/, "") },
   });
   return {
     start: (node, scope) =>

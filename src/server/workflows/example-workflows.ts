@@ -8,6 +8,9 @@ import type { CreateWorkflowBody } from "./contracts";
  * PORT/APP_URL) unless the run input names another.
  * `wf_llm_example` is the README's LLM example: one llm node on the deployment's
  * OpenAI-compatible endpoint, then a transform that reports tokens and cost.
+ * `wf_agent_example` is the README's agent example: an agent on the same endpoint with two
+ * tools that call the app's own API (its health check and its list of workflows), so it
+ * works offline with a local model that supports tool calls.
  */
 export function exampleWorkflows(): Array<{ id: string; body: CreateWorkflowBody }> {
   return [
@@ -96,6 +99,78 @@ export function exampleWorkflows(): Array<{ id: string; body: CreateWorkflowBody
             }),
           ],
           edges: [edge("explain", "report")],
+        },
+      },
+    },
+    {
+      id: "wf_agent_example",
+      body: {
+        name: "Agent with tools",
+        description:
+          "An agent on any OpenAI-compatible endpoint answers a question about this app, calling its " +
+          "health check and workflow list as tools; every turn and tool call is a durable step.",
+        tags: ["example", "agent"],
+        inputSchema: {
+          type: "object",
+          properties: {
+            question: {
+              type: "string",
+              minLength: 1,
+              maxLength: 2000,
+              examples: ["Is the app healthy, and which workflows does it have?"],
+            },
+            model: { type: "string", minLength: 1, maxLength: 200 },
+          },
+          required: ["question"],
+        },
+        graph: {
+          nodes: [
+            node("assistant", "agent", 0, 0, {
+              provider: "openai",
+              model: '{{ $exists(input.model) ? input.model : "gpt-4o-mini" }}',
+              system:
+                "You answer questions about a Stepwise app. Use the tools to find out; answer in a few sentences.",
+              task: "{{ input.question }}",
+              tools: [
+                {
+                  kind: "http",
+                  name: "check_health",
+                  description: "Checks whether the app and its database are healthy.",
+                  inputSchema: { type: "object", properties: {} },
+                  request: {
+                    method: "GET",
+                    url: "{{ app.url }}/api/health",
+                    timeoutMs: 5000,
+                    failOnHttpError: false,
+                  },
+                },
+                {
+                  kind: "http",
+                  name: "list_workflows",
+                  description:
+                    "Lists the workflows of this workspace (names, ids, descriptions), at most `limit`.",
+                  inputSchema: {
+                    type: "object",
+                    properties: { limit: { type: "integer", minimum: 1, maximum: 50 } },
+                  },
+                  request: {
+                    method: "GET",
+                    url: "{{ app.url }}/api/workflows?limit={{ $exists(args.limit) ? args.limit : 20 }}",
+                    timeoutMs: 5000,
+                    failOnHttpError: false,
+                  },
+                },
+              ],
+              limits: { maxTurns: 6, maxToolCalls: 10, timeoutMs: 600_000 },
+              onLimit: "finish",
+            }),
+            node("report", "transform", 300, 0, {
+              expression:
+                '{ "answer": nodes.assistant.text, "toolCalls": nodes.assistant.toolCalls, ' +
+                '"tokens": nodes.assistant.usage, "costUsd": nodes.assistant.costUsd }',
+            }),
+          ],
+          edges: [edge("assistant", "report")],
         },
       },
     },
