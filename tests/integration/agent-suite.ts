@@ -334,12 +334,44 @@ export function defineAgentSuite(options: StackOptions) {
       });
     });
 
+    it("runs another workflow as a tool: a child run, pinned to its version, with the arguments as input", async () => {
+      const childId = await createWorkflow({
+        nodes: [node("greet", "text", { template: "Hello, {{ input.name }}!" })],
+        edges: [],
+      });
+      reply = (_body, n) =>
+        n === 1
+          ? asks([
+              ["call_w", "greet", { name: "Grace" }],
+              ["call_v", "greet_missing", { name: "Nobody" }],
+            ])
+          : answers("Greeted.");
+      const greet = {
+        kind: "workflow",
+        description: "Greets someone",
+        inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+      };
+      const runId = await runAgent({
+        tools: [
+          { ...greet, name: "greet", workflowId: childId, version: 1 },
+          { ...greet, name: "greet_missing", workflowId: "wf_does_not_exist" },
+        ],
+      });
+      await stack().engine.drain();
+
+      const run = await getRun(runId);
+      expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+      const results = toolResults(requests[1]);
+      expect(JSON.parse(results.call_w ?? "null")).toEqual({ text: "Hello, Grace!" });
+      expect(results.call_v).toContain('Workflow "wf_does_not_exist" does not exist');
+    });
+
     it("runs the seeded example: its tools call the app's own health check and workflow list", async () => {
       reply = (_body, n) =>
         n === 1
           ? asks([
               ["call_h", "check_health", {}],
-              ["call_w", "list_workflows", { limit: 5 }],
+              ["call_w", "list_workflows", { limit: 50 }],
             ])
           : answers("Healthy, with a few example workflows.");
       const started = await stack().api<{ runId: string }>("POST", "/api/workflows/wf_agent_example/runs", {

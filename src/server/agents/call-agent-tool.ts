@@ -19,6 +19,7 @@ import { createSqlClient } from "../sql/create-sql-client";
 import { appendAgentEvents, findAgentEvent, preview } from "./append-agent-events";
 import { callMcpTool } from "./mcp-client";
 import { readToolApproval } from "./tool-approvals";
+import { readToolRun } from "./tool-runs";
 
 /** Largest tool output handed back to the model (and kept in the transcript) as it is. */
 const MAX_TOOL_OUTPUT_CHARS = 32 * 1024;
@@ -146,6 +147,7 @@ async function runTool(
       : candidate.name === invocation.call.toolName,
   );
   if (tool === undefined) return { output: `Unknown tool "${invocation.call.toolName}".`, isError: true };
+  if (tool.kind === "workflow") return readToolRun(db, ref, invocation);
   try {
     if (tool.kind === "mcp") {
       return await callMcpTool({ db, workspaceId: ref.workspaceId }, tool, {

@@ -12,6 +12,7 @@ import { finishAgent } from "./finish-agent";
 import { runAgentTurn } from "./run-agent-turn";
 import { startAgent } from "./start-agent";
 import { requestToolApproval } from "./tool-approvals";
+import { startToolRun } from "./tool-runs";
 
 /**
  * The database and network side of agent nodes for one attempt of one run, as the engine's agent loop
@@ -52,6 +53,8 @@ export function createAgentEffects(ctx: {
       guarded(node.id, (db) =>
         runAgentTurn(db, { ...ref(node.id), model: createAgentModel(db, { workspaceId }), turn }),
       ),
+    startToolRun: (node, invocation) =>
+      guarded(node.id, (db) => startToolRun(db, { ...ref(node.id), node, invocation })),
     requestToolApproval: (node, invocation) =>
       guarded(node.id, (db) => requestToolApproval(db, { ...ref(node.id), node, invocation })),
     callTool: (node, invocation, scope) =>

@@ -37,7 +37,13 @@ export async function startAgent(
       tools.push(...(await listMcpTools({ db, workspaceId: ref.workspaceId }, tool)));
     } else {
       const { name, description, inputSchema, requiresApproval } = tool;
-      tools.push({ name, description, inputSchema, requiresApproval });
+      tools.push({
+        name,
+        description,
+        inputSchema,
+        requiresApproval,
+        ...(tool.kind === "workflow" && { runsWorkflow: true }),
+      });
     }
   }
 

@@ -173,7 +173,7 @@ export const V1 = {
     tag: "runs",
     summary: "Follow a run live: its events as server-sent events, resumable",
     description:
-      "`text/event-stream`. Each event's `id` is its per-run seq and its `data` is `{ runId, seq, type, nodeId, data, at }`; event names: `run.status`, `step.started`, `step.completed`, `step.failed`, `step.skipped`, `log`, `token`, `approval.requested`, `approval.decided`, `run.reconciled`, plus `heartbeat` (every 15 s) and `end` (after the run's terminal status, then the stream closes). Stored events after `Last-Event-ID` are replayed first, then live ones follow, each exactly once. The server closes the stream after a few minutes; reconnect with `Last-Event-ID` to resume. A finished run whose last event the client has seen answers 204, which stops EventSource's reconnects.",
+      "`text/event-stream`. Each event's `id` is its per-run seq and its `data` is `{ runId, seq, type, nodeId, data, at }`; event names: `run.status`, `step.started`, `step.completed`, `step.failed`, `step.skipped`, `log`, `token`, `approval.requested`, `approval.decided`, `run.reconciled`, `agent.turn`, `agent.tool_call`, `agent.tool_result` (agent nodes), plus `heartbeat` (every 15 s) and `end` (after the run's terminal status, then the stream closes). Stored events after `Last-Event-ID` are replayed first, then live ones follow, each exactly once. The server closes the stream after a few minutes; reconnect with `Last-Event-ID` to resume. A finished run whose last event the client has seen answers 204, which stops EventSource's reconnects.",
     scope: "runs:read",
     params: RunParams,
     query: RunStreamQuery,

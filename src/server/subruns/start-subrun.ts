@@ -101,6 +101,35 @@ async function createChild(
     throw await fail(error.code, error.message);
   }
 
+  const created = await createChildRun(db, {
+    parent,
+    workflowId,
+    pinned,
+    input,
+    idempotencyKey: args.idempotencyKey,
+  });
+  if (!created.ok) throw await fail(created.code, created.message);
+  return created.run;
+}
+
+/**
+ * A queued child run of `parent` (its workspace only, pinned to `pinned` or to the version current
+ * when the parent started, its input checked against the child's schema), or why not. Shared by
+ * sub-workflow nodes and agents' workflow tools; `idempotencyKey` makes a retry find its child.
+ */
+export async function createChildRun(
+  db: Database,
+  args: {
+    parent: Run;
+    workflowId: string;
+    pinned: number | undefined;
+    input: Record<string, unknown>;
+    idempotencyKey: string;
+  },
+): Promise<{ ok: true; run: Run } | { ok: false; code: string; message: string }> {
+  const { parent, workflowId, pinned, input } = args;
+  const existing = await findChild(db, parent.workspaceId, args.idempotencyKey);
+  if (existing) return { ok: true, run: existing };
   let version: Awaited<ReturnType<typeof resolveChildVersion>>;
   try {
     version = await resolveChildVersion(db, {
@@ -114,18 +143,20 @@ async function createChild(
     if (!(error instanceof AppError)) throw error;
     // Another workspace's workflow reads exactly like a missing one: ids never leak across tenants.
     if (error.code === "not_found") {
-      throw await fail(
-        "subworkflow_not_found",
-        pinned === undefined
-          ? `Workflow "${workflowId}" does not exist in this workspace`
-          : `Workflow "${workflowId}" has no version ${pinned} in this workspace`,
-      );
+      return {
+        ok: false,
+        code: "subworkflow_not_found",
+        message:
+          pinned === undefined
+            ? `Workflow "${workflowId}" does not exist in this workspace`
+            : `Workflow "${workflowId}" has no version ${pinned} in this workspace`,
+      };
     }
-    throw await fail("invalid_input", `Sub-workflow "${workflowId}": ${error.message}`);
+    return { ok: false, code: "invalid_input", message: `Sub-workflow "${workflowId}": ${error.message}` };
   }
 
   try {
-    return await insertQueuedRun(db, version, {
+    const run = await insertQueuedRun(db, version, {
       trigger: "subworkflow",
       input,
       idempotencyKey: args.idempotencyKey,
@@ -133,10 +164,11 @@ async function createChild(
       depth: parent.depth + 1,
       nodeCount: countNodes(version.graph),
     });
+    return { ok: true, run };
   } catch (error) {
     // A retry raced an attempt that did create the child: use that one.
-    const existing = await findChild(db, parent.workspaceId, args.idempotencyKey);
-    if (existing) return existing;
+    const raced = await findChild(db, parent.workspaceId, args.idempotencyKey);
+    if (raced) return { ok: true, run: raced };
     throw error;
   }
 }

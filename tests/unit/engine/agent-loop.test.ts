@@ -52,6 +52,10 @@ function fakeAgent(script: Array<Turn | Error>, tools: AgentToolDescriptor[] = [
       if (next instanceof Error) throw next;
       return { costUsd: 0.01, at: START, ...next };
     },
+    startToolRun: async (_node, invocation) =>
+      invocation.call.args && (invocation.call.args as { q?: string }).q === "missing"
+        ? { problem: "no such workflow" }
+        : { runId: `run_child_${invocation.call.callId}`, workspaceId: "ws" },
     requestToolApproval: async (_node, invocation) => {
       seen.approvals.push(invocation);
       return {
@@ -79,7 +83,7 @@ function fakeAgent(script: Array<Turn | Error>, tools: AgentToolDescriptor[] = [
 
 /** A memory runner that also records which steps ran as parallel branches. */
 function runner() {
-  const base = memoryRunner();
+  const base = memoryRunner({ invoke: async (id) => ({ invoked: id }) });
   const parallel: string[] = [];
   const concurrent: StepRunner = {
     ...base,
@@ -200,6 +204,36 @@ describe("the agent loop", () => {
       "agent:a:tool:1:c1",
     ]);
     expect(seen.tools[0]?.approval?.approvalId).toBe("apv_c1");
+  });
+
+  it("runs a workflow tool as a child run: start step, invoke, then the tool step reads the result", async () => {
+    const child = { ...LOOKUP, name: "child_flow", runsWorkflow: true };
+    const { fx, seen } = fakeAgent(
+      [
+        asks(call("w1", { q: "sea" }, "child_flow"), call("w2", { q: "missing" }, "child_flow")),
+        answers("ok"),
+      ],
+      [child],
+    );
+    const steps = runner();
+    const outcome = await run(fx, {}, steps);
+
+    expect(outcome.status).toBe("succeeded");
+    expect(steps.calls).toEqual(
+      expect.arrayContaining([
+        "agent:a:subrun-start:1:w1",
+        "agent:a:subrun:1:w1",
+        "agent:a:tool:1:w1",
+        "agent:a:subrun-start:1:w2",
+        "agent:a:tool:1:w2",
+      ]),
+    );
+    // A child that could not start is never invoked; its tool step says why.
+    expect(steps.calls).not.toContain("agent:a:subrun:1:w2");
+    expect(seen.tools.find((t) => t.call.callId === "w1")?.child).toEqual({
+      run: { runId: "run_child_w1", workspaceId: "ws" },
+    });
+    expect(seen.tools.find((t) => t.call.callId === "w2")?.child).toEqual({ problem: "no such workflow" });
   });
 
   it("hands in a structured answer through final_answer, checked against the schema", async () => {

@@ -3,6 +3,7 @@ import { templateField } from "../config-fields";
 import { HttpConfigSchema } from "../http/http-config";
 import { jsonSchemaField, modelChoiceFields } from "../llm/llm-config";
 import { SqlConfigSchema } from "../sql/sql-config";
+import { SubworkflowConfigSchema } from "../subworkflow-config";
 
 /** Tool names as OpenAI and Gemini both accept them. */
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -46,7 +47,24 @@ const McpToolSchema = z.object({
   requiresApproval: z.boolean().default(false),
 });
 
-export const AgentToolSchema = z.discriminatedUnion("kind", [HttpToolSchema, SqlToolSchema, McpToolSchema]);
+/**
+ * Another workflow of the workspace, run as a child run with the call's arguments as its input:
+ * `version` pins one, else the version current when the agent's run started. Its output (or why it
+ * failed) is the tool's result.
+ */
+const WorkflowToolSchema = z.object({
+  kind: z.literal("workflow"),
+  ...toolFields,
+  workflowId: SubworkflowConfigSchema.shape.workflowId,
+  version: SubworkflowConfigSchema.shape.version,
+});
+
+export const AgentToolSchema = z.discriminatedUnion("kind", [
+  HttpToolSchema,
+  SqlToolSchema,
+  McpToolSchema,
+  WorkflowToolSchema,
+]);
 export type AgentToolConfig = z.output<typeof AgentToolSchema>;
 
 export const AGENT_LIMIT_NAMES = [

@@ -1,6 +1,7 @@
 import type { RunScope } from "../../expressions/run-scope";
 import type { WorkflowNodeOf } from "../../graph/schema";
 import type { ApprovalTicket } from "../../run/run-wait-nodes";
+import type { ChildRunRef } from "../../run/step-runner";
 import type { AgentLimitName } from "./agent-config";
 import type {
   AgentMessage,
@@ -25,6 +26,11 @@ export type AgentEffects = {
     node: AgentNode,
     turn: { n: number; stepId: string; request: AgentTurnRequest },
   ): Promise<AgentTurnRecord>;
+  /**
+   * Inside `agent:<id>:subrun-start:<n>:<callId>`: create the child run of a workflow tool (queued),
+   * or say why it cannot run (no such workflow, arguments the child's input schema refuses).
+   */
+  startToolRun(node: AgentNode, call: AgentToolInvocation): Promise<ChildRunRef | { problem: string }>;
   /** Inside `agent:<id>:approval-request:<n>:<callId>`: store a pending approval of one tool call. */
   requestToolApproval(node: AgentNode, call: AgentToolInvocation): Promise<ApprovalTicket>;
   /**
@@ -48,7 +54,11 @@ export type AgentSetup = {
   startedAt: string;
 };
 
-export type AgentToolDescriptor = AgentToolSpec & { requiresApproval: boolean };
+export type AgentToolDescriptor = AgentToolSpec & {
+  requiresApproval: boolean;
+  /** A workflow tool: its call runs as a child run the loop invokes. */
+  runsWorkflow?: boolean;
+};
 
 /** A model turn as its step returns it. */
 export type AgentTurnRecord = AgentTurnResult & {
@@ -66,6 +76,8 @@ export type AgentToolInvocation = {
   problem?: string;
   /** For tools that need approval: the stored request; the step reads the decision. */
   approval?: ApprovalTicket;
+  /** For workflow tools: the child run (already executed), or why it did not run or failed. */
+  child?: { run?: ChildRunRef; problem?: string };
 };
 
 /** Per-turn accounting kept in the output. */

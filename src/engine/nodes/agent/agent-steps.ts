@@ -7,3 +7,7 @@ export const agentApprovalRequestIdFor = (nodeId: string, turn: number, callId: 
   `agent:${nodeId}:approval-request:${turn}:${callId}`;
 export const agentApprovalWaitIdFor = (nodeId: string, turn: number, callId: string) =>
   `agent:${nodeId}:approval:${turn}:${callId}`;
+export const agentSubrunStartIdFor = (nodeId: string, turn: number, callId: string) =>
+  `agent:${nodeId}:subrun-start:${turn}:${callId}`;
+export const agentSubrunIdFor = (nodeId: string, turn: number, callId: string) =>
+  `agent:${nodeId}:subrun:${turn}:${callId}`;

@@ -17,6 +17,8 @@ import {
   agentApprovalRequestIdFor,
   agentApprovalWaitIdFor,
   agentStartIdFor,
+  agentSubrunIdFor,
+  agentSubrunStartIdFor,
   agentToolIdFor,
   agentTurnIdFor,
 } from "./agent-steps";
@@ -181,7 +183,27 @@ async function runToolCall(args: {
     }
     invocation.approval = ticket;
   }
+  if (problem === null && descriptor?.runsWorkflow) invocation.child = await runChild(args, invocation);
   return runner.run(stepId, () => fx.callTool(node, invocation, args.scope()));
+}
+
+/** A workflow tool's child run: created in its own step, then executed to its end (Inngest invoke). */
+async function runChild(
+  args: { node: AgentNode; runner: StepRunner; fx: AgentEffects; turn: number; call: AgentToolCall },
+  invocation: AgentToolInvocation,
+): Promise<NonNullable<AgentToolInvocation["child"]>> {
+  const { node, runner, fx, turn, call } = args;
+  // A call a person denied never starts a child: the start step reads the decision and says so.
+  const started = await runner.run(agentSubrunStartIdFor(node.id, turn, call.callId), () =>
+    fx.startToolRun(node, invocation),
+  );
+  if ("problem" in started) return { problem: started.problem };
+  try {
+    await runner.invoke(agentSubrunIdFor(node.id, turn, call.callId), started);
+  } catch {
+    // The child's function failed outright; the tool step reads the child run row and says why.
+  }
+  return { run: started };
 }
 
 function finalAnswerTool(jsonSchema: Record<string, unknown>): AgentToolSpec {
