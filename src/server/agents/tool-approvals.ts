@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   AgentConfigSchema,
   type AgentToolInvocation,
@@ -7,10 +7,10 @@ import {
   type WorkflowNodeOf,
 } from "@/engine";
 import { openApproval } from "../approvals/open-approval";
-import { switchRunWaiting } from "../approvals/switch-run-waiting";
+import { settleApproval } from "../approvals/settle-approval";
 import type { Database } from "../db/client";
 import { approvals, type RunEvent } from "../db/schema";
-import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
+import { appendRunEvents } from "../runs/append-run-events";
 import { lockLiveRunOrStop, type WaitStepRef } from "../runs/wait-node-steps";
 import { preview } from "./append-agent-events";
 
@@ -58,30 +58,12 @@ export async function readToolApproval(
   const { approvalId, publish, ...ref } = args;
   const { row, events } = await db.transaction(async (tx) => {
     const run = await lockLiveRunOrStop(tx, ref);
-    const where = and(eq(approvals.id, approvalId), eq(approvals.runId, ref.runId));
-    const [timedOut] = await tx
-      .update(approvals)
-      .set({ status: "timeout", decidedAt: sql`now()` })
-      .where(and(where, eq(approvals.status, "pending")))
-      .returning();
-    const [row] = timedOut ? [timedOut] : await tx.select().from(approvals).where(where);
-    if (!row) throw new Error(`no approval ${approvalId} for run ${ref.runId}`);
-    const pending: NewRunEvent[] = [];
-    if (timedOut) {
-      pending.push({
-        type: "approval.decided",
-        nodeId: ref.nodeId,
-        data: { approvalId: row.id, approvalKey: row.nodeId, decision: "timeout" },
-        dedupeKey: `approval-decided:${row.nodeId}`,
-      });
-    }
-    const [stillPending] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(approvals)
-      .where(and(eq(approvals.runId, ref.runId), eq(approvals.status, "pending")));
-    if (run.status === "waiting" && (stillPending?.n ?? 0) === 0) {
-      pending.push(await switchRunWaiting(tx, ref.runId, "running", row.nodeId));
-    }
+    const { row, events: pending } = await settleApproval(tx, {
+      runId: ref.runId,
+      runStatus: run.status,
+      where: and(eq(approvals.id, approvalId), eq(approvals.runId, ref.runId)),
+      nodeId: ref.nodeId,
+    });
     const written = await appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,

@@ -1,11 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ApprovalOutput } from "@/engine";
 import type { Database } from "../db/client";
 import { type Approval, approvals, type RunEvent } from "../db/schema";
-import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
+import { appendRunEvents } from "../runs/append-run-events";
 import { recordStepSucceeded } from "../runs/record-step";
 import { lockLiveRunOrStop, type WaitStepRef } from "../runs/wait-node-steps";
-import { switchRunWaiting } from "./switch-run-waiting";
+import { settleApproval } from "./settle-approval";
 
 /**
  * The last step of an approval node (`node:<nodeId>`), after the wait: the approvals row is the truth.
@@ -21,31 +21,12 @@ export async function recordApprovalOutcome(
   const { publish, ...ref } = args;
   const { output, events } = await db.transaction(async (tx) => {
     const run = await lockLiveRunOrStop(tx, ref);
-    const where = and(eq(approvals.runId, ref.runId), eq(approvals.nodeId, ref.nodeId));
-    const [timedOut] = await tx
-      .update(approvals)
-      .set({ status: "timeout", decidedAt: sql`now()` })
-      .where(and(where, eq(approvals.status, "pending")))
-      .returning();
-    const [row] = timedOut ? [timedOut] : await tx.select().from(approvals).where(where);
-    if (!row) throw new Error(`no approval row for ${ref.runId}/${ref.nodeId}`);
-
-    const pending: NewRunEvent[] = [];
-    if (timedOut) {
-      pending.push({
-        type: "approval.decided",
-        nodeId: ref.nodeId,
-        data: { approvalId: row.id, decision: "timeout" },
-        dedupeKey: `approval-decided:${ref.nodeId}`,
-      });
-    }
-    const [stillPending] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(approvals)
-      .where(and(eq(approvals.runId, ref.runId), eq(approvals.status, "pending")));
-    if (run.status === "waiting" && (stillPending?.n ?? 0) === 0) {
-      pending.push(await switchRunWaiting(tx, ref.runId, "running", ref.nodeId));
-    }
+    const { row, events: pending } = await settleApproval(tx, {
+      runId: ref.runId,
+      runStatus: run.status,
+      where: and(eq(approvals.runId, ref.runId), eq(approvals.nodeId, ref.nodeId)),
+      nodeId: ref.nodeId,
+    });
     const written = await appendRunEvents(tx, {
       runId: ref.runId,
       workspaceId: ref.workspaceId,
