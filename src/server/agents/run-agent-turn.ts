@@ -8,7 +8,7 @@ import {
 import type { Database } from "../db/client";
 import type { RunEvent } from "../db/schema";
 import type { WaitStepRef } from "../runs/wait-node-steps";
-import { appendAgentEvents, findAgentEvent, preview } from "./append-agent-events";
+import { appendAgentEvents, findAgentEvent } from "./append-agent-events";
 
 /**
  * One model turn of an agent (`agent:<nodeId>:turn:<n>`): the model call, with the idempotency key of
@@ -26,7 +26,10 @@ export async function runAgentTurn(
   const { model, turn, publish, ...ref } = args;
   const dedupeKey = `agent-turn:${ref.nodeId}:${turn.n}`;
   const recorded = await findAgentEvent(db, ref.runId, dedupeKey);
-  if (recorded !== undefined) return recorded.record as AgentTurnRecord;
+  if (recorded !== undefined) {
+    const { turn: _n, ...record } = recorded;
+    return record as AgentTurnRecord;
+  }
   const result = await model.turn({
     ...turn.request,
     idempotencyKey: idempotencyKeyFor(ref.runId, turn.stepId),
@@ -40,16 +43,8 @@ export async function runAgentTurn(
       {
         type: "agent.turn",
         nodeId: ref.nodeId,
-        data: {
-          turn: turn.n,
-          text: result.text,
-          toolCalls: result.toolCalls.map((call) => ({ ...call, args: preview(call.args) })),
-          model: result.model,
-          usage: result.usage,
-          costUsd,
-          // The whole turn, for a re-driven step to return (see findAgentEvent).
-          record,
-        },
+        // The whole turn (arguments too): the run view shows it, and a re-driven step returns it.
+        data: { turn: turn.n, ...record },
         dedupeKey,
       },
     ],
