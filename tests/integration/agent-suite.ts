@@ -265,6 +265,15 @@ export function defineAgentSuite(options: StackOptions) {
         const requested = (await runEvents(runId)).find((e) => e.type === "approval.requested");
         expect(requested?.nodeId).toBe("agent");
         expect(requested?.data).toMatchObject({ toolName: "fetch_page", args: { page: "vault" } });
+        // The signed link shows what the person is asked, as for an approval node.
+        const url = String(requested?.data.url);
+        const shown = await stack().api<{ message: string; status: string }>(
+          "GET",
+          `/api/approvals/${url.slice(url.lastIndexOf("/") + 1)}`,
+        );
+        expect(shown.status).toBe(200);
+        expect(shown.body).toMatchObject({ status: "pending" });
+        expect(shown.body.message).toContain('call "fetch_page" with {"page":"vault"}');
         return { runId, key: String(requested?.data.approvalKey) };
       }
 

@@ -9,7 +9,7 @@ import { failWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
 /**
  * The last step of an agent node (`node:<nodeId>`): the output (the transcript stored out of line when
  * large) with the totals as the step's usage, or, at a limit with `onLimit: "fail"`, the failure naming
- * the limit (the transcript so far stays in the failure's details for the run view).
+ * the limit (the conversation so far stays readable in the run's agent.* events).
  */
 export async function finishAgent(
   db: Database,
