@@ -61,6 +61,7 @@ export type {
   AgentToolCall,
   AgentToolResult,
   AgentToolSpec,
+  AgentTurnHooks,
   AgentTurnRequest,
   AgentTurnResult,
 } from "./nodes/agent/agent-model";

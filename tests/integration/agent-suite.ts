@@ -21,8 +21,26 @@ process.env.OPENAI_BASE_URL = "https://agent-llm.test/v1";
 const MCP_TOKEN = "mcp-token-SECRET-1f2e3d";
 
 type ChatMessage = { role: string; content?: unknown; tool_calls?: unknown[]; tool_call_id?: string };
-type ChatBody = { model: string; messages: ChatMessage[]; tools?: Array<{ function: { name: string } }> };
-type Reply = (body: ChatBody, n: number) => Response | Promise<Response>;
+type ChatBody = {
+  model: string;
+  stream?: boolean;
+  messages: ChatMessage[];
+  tools?: Array<{ function: { name: string } }>;
+};
+type Completion = {
+  model: string;
+  choices: Array<{
+    index?: number;
+    message: {
+      role?: string;
+      content: string | null;
+      tool_calls?: Array<{ id: string; type?: string; function: { name: string; arguments: string } }>;
+    };
+    finish_reason: string;
+  }>;
+  usage: ReturnType<typeof usage>;
+};
+type Reply = (body: ChatBody, n: number) => Completion | Response | Promise<Completion | Response>;
 
 const requests: ChatBody[] = [];
 let reply: Reply = () => HttpResponse.json({ error: { message: "unexpected call" } }, { status: 418 });
@@ -31,7 +49,16 @@ const mswServer = setupServer(
   http.post("https://agent-llm.test/v1/chat/completions", async ({ request }) => {
     const body = (await request.json()) as ChatBody;
     requests.push(body);
-    return reply(body, requests.length);
+    const answer = await reply(body, requests.length);
+    if (answer instanceof Response) return answer;
+    return body.stream
+      ? streamed(answer)
+      : HttpResponse.json({
+          id: "chatcmpl-agent",
+          object: "chat.completion",
+          created: 1_700_000_000,
+          ...answer,
+        });
   }),
 );
 
@@ -42,11 +69,8 @@ const usage = (prompt = 100, completion = 20) => ({
 });
 
 /** The model asks for these calls (arguments as the model sends them: JSON text). */
-function asks(calls: Array<[id: string, name: string, args: unknown]>, tokens = usage()): Response {
-  return HttpResponse.json({
-    id: "chatcmpl-agent",
-    object: "chat.completion",
-    created: 1_700_000_000,
+function asks(calls: Array<[id: string, name: string, args: unknown]>, tokens = usage()): Completion {
+  return {
     model: "gpt-4o-mini-2024-07-18",
     choices: [
       {
@@ -64,18 +88,37 @@ function asks(calls: Array<[id: string, name: string, args: unknown]>, tokens = 
       },
     ],
     usage: tokens,
-  });
+  };
 }
 
-function answers(text: string, tokens = usage()): Response {
-  return HttpResponse.json({
-    id: "chatcmpl-agent",
-    object: "chat.completion",
-    created: 1_700_000_000,
+function answers(text: string, tokens = usage()): Completion {
+  return {
     model: "gpt-4o-mini-2024-07-18",
     choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
     usage: tokens,
+  };
+}
+
+/** A completion as an OpenAI-compatible server streams it: text in small chunks, then the calls, usage. */
+function streamed(answer: Completion): Response {
+  const choice = answer.choices[0];
+  const chunk = (delta: unknown, finish: string | null = null) => ({
+    id: "chatcmpl-agent",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: answer.model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
   });
+  const text = choice?.message.content ?? "";
+  const chunks: unknown[] = [chunk({ role: "assistant", content: "" })];
+  for (let at = 0; at < text.length; at += 16) chunks.push(chunk({ content: text.slice(at, at + 16) }));
+  (choice?.message.tool_calls ?? []).forEach((call, index) => {
+    chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: "function", function: call.function }] }));
+  });
+  chunks.push(chunk({}, choice?.finish_reason ?? "stop"));
+  chunks.push({ ...chunk({}), choices: [], usage: answer.usage });
+  const body = `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("")}data: [DONE]\n\n`;
+  return new HttpResponse(body, { headers: { "content-type": "text/event-stream" } });
 }
 
 /** The tool results the model was sent in a request, by call id. */
@@ -215,6 +258,10 @@ export function defineAgentSuite(options: StackOptions) {
       const events = await runEvents(runId);
       const count = (type: string) => events.filter((e) => e.type === type).length;
       expect([count("agent.turn"), count("agent.tool_call"), count("agent.tool_result")]).toEqual([3, 3, 3]);
+      // The answer streamed live as token batches of its turn, in order.
+      const tokens = events.filter((e) => e.type === "token" && e.nodeId === "agent");
+      expect(tokens.map((e) => e.data.turn)).toEqual(tokens.map(() => 3));
+      expect(tokens.map((e) => e.data.text).join("")).toBe("Otters live in seas and rivers; 5.");
       const raw = JSON.stringify({ run, events });
       expect(raw).not.toContain(SECRET);
       expect(raw).not.toContain(MCP_TOKEN);

@@ -1,8 +1,9 @@
-import { generateText, jsonSchema, type ModelMessage, type ToolSet, tool } from "ai";
+import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from "ai";
 import {
   type AgentMessage,
   type AgentModel,
   type AgentModelCall,
+  type AgentTurnHooks,
   type AgentTurnResult,
   IDEMPOTENCY_KEY_HEADER,
 } from "@/engine";
@@ -14,7 +15,8 @@ import { resolveProviderAccess } from "../llm/resolve-provider-access";
 
 /**
  * An agent's model turns on the AI SDK, with the llm node's provider and credential resolution (a
- * credential's base URL goes through the egress guard). One `generateText` call per turn, with tools
+ * credential's base URL goes through the egress guard). One `streamText` call per turn (its text goes
+ * to `hooks.onText` as it arrives, for the run's live `token` events), with tools
  * that have no `execute`: the SDK hands back the calls the model asked for and runs nothing, so each
  * call can be its own durable step. The SDK also gives one message format for OpenAI-compatible and
  * Gemini endpoints, and reports a call to an unknown tool or with unparsable arguments as an
@@ -25,7 +27,7 @@ export function createAgentModel(
   args: { workspaceId: string; fetch?: typeof fetch },
 ): AgentModel {
   return {
-    async turn(call) {
+    async turn(call, hooks = {}) {
       const access = await resolveProviderAccess(db, {
         workspaceId: args.workspaceId,
         provider: call.provider,
@@ -34,7 +36,7 @@ export function createAgentModel(
       const fetchImpl = args.fetch ?? (call.credential === undefined ? globalThis.fetch : nodeFetch());
       const signal = AbortSignal.timeout(call.timeoutMs);
       try {
-        return await turn(call, languageModel(call.provider, call.model, access, fetchImpl), signal);
+        return await turn(call, languageModel(call.provider, call.model, access, fetchImpl), signal, hooks);
       } catch (thrown) {
         throw classifyLlmError(thrown, {
           target: `${call.provider} model "${call.model}"`,
@@ -52,12 +54,13 @@ async function turn(
   call: AgentModelCall,
   model: ReturnType<typeof languageModel>,
   signal: AbortSignal,
+  hooks: AgentTurnHooks,
 ): Promise<AgentTurnResult> {
   const tools: ToolSet = {};
   for (const spec of call.tools) {
     tools[spec.name] = tool({ description: spec.description, inputSchema: jsonSchema(spec.inputSchema) });
   }
-  const result = await generateText({
+  const result = streamText({
     model,
     ...(call.system !== undefined && { system: call.system }),
     messages: call.messages.flatMap(toModelMessages),
@@ -68,16 +71,27 @@ async function turn(
     headers: { [IDEMPOTENCY_KEY_HEADER]: call.idempotencyKey },
     providerOptions: { openai: { strictJsonSchema: false } },
   });
+  // streamText reports failures as stream parts, not by rejecting: the first one fails the turn.
+  for await (const part of result.fullStream) {
+    if (part.type === "error") throw part.error;
+    if (part.type === "text-delta" && part.text !== "") await hooks.onText?.(part.text);
+  }
+  const [content, usage, response, text] = await Promise.all([
+    result.content,
+    result.usage,
+    result.response,
+    result.text,
+  ]);
   return {
-    text: result.text,
+    text,
     // Invalid calls (unknown tool, unparsable arguments) are included: the engine answers them.
-    toolCalls: result.content.flatMap((part) =>
+    toolCalls: content.flatMap((part) =>
       part.type === "tool-call"
         ? [{ callId: part.toolCallId, toolName: part.toolName, args: part.input ?? null }]
         : [],
     ),
-    model: result.response.modelId || call.model,
-    usage: { inputTokens: result.usage.inputTokens ?? null, outputTokens: result.usage.outputTokens ?? null },
+    model: response.modelId || call.model,
+    usage: { inputTokens: usage.inputTokens ?? null, outputTokens: usage.outputTokens ?? null },
   };
 }
 

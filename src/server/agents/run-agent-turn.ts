@@ -30,10 +30,12 @@ export async function runAgentTurn(
     const { turn: _n, ...record } = recorded;
     return record as AgentTurnRecord;
   }
-  const result = await model.turn({
-    ...turn.request,
-    idempotencyKey: idempotencyKeyFor(ref.runId, turn.stepId),
-  });
+  const tokens = tokenBatcher(db, ref, turn.n, publish);
+  const result = await model.turn(
+    { ...turn.request, idempotencyKey: idempotencyKeyFor(ref.runId, turn.stepId) },
+    { onText: tokens.add },
+  );
+  await tokens.flush();
   const costUsd = estimateCostUsd(result.model, result.usage);
   const record: AgentTurnRecord = { ...result, costUsd, at: new Date().toISOString() };
   await appendAgentEvents(
@@ -51,4 +53,42 @@ export async function runAgentTurn(
     publish,
   );
   return record;
+}
+
+/** Characters per `token` event: live enough to watch, few enough writes per turn. */
+const TOKEN_BATCH_CHARS = 80;
+
+/**
+ * Gathers a turn's streamed text into `token` events (`{ turn, batch, text }`). Each batch is keyed
+ * by its index, so a retried turn does not write a batch twice.
+ */
+function tokenBatcher(db: Database, ref: WaitStepRef, turn: number, publish: (events: RunEvent[]) => void) {
+  let pending = "";
+  let batch = 0;
+  const flush = async () => {
+    if (pending === "") return;
+    const text = pending;
+    pending = "";
+    batch += 1;
+    await appendAgentEvents(
+      db,
+      ref,
+      [
+        {
+          type: "token",
+          nodeId: ref.nodeId,
+          data: { turn, batch, text },
+          dedupeKey: `agent-tokens:${ref.nodeId}:${turn}:${batch}`,
+        },
+      ],
+      publish,
+    );
+  };
+  return {
+    add: async (text: string) => {
+      pending += text;
+      if (pending.length >= TOKEN_BATCH_CHARS) await flush();
+    },
+    flush,
+  };
 }

@@ -6,7 +6,12 @@ import type { LlmProvider, LlmUsage } from "../llm/llm-client";
  * the model sees the conversation and the tools, and either answers or asks for tool calls; it never
  * runs a tool itself (the engine does, each call in a durable step of its own).
  */
-export type AgentModel = { turn: (call: AgentModelCall) => Promise<AgentTurnResult> };
+export type AgentModel = {
+  turn: (call: AgentModelCall, hooks?: AgentTurnHooks) => Promise<AgentTurnResult>;
+};
+
+/** Live progress of one turn: `onText` receives the answer's text as it is generated, in order. */
+export type AgentTurnHooks = { onText?: (text: string) => Promise<void> };
 
 /** A tool as the model sees it. */
 export type AgentToolSpec = { name: string; description: string; inputSchema: Record<string, unknown> };
