@@ -1,11 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
 import { mcpRelay, startMcpServer, type TestMcpServer } from "../helpers/mcp-server";
 import { type RunBody, runHelpers, stepOf } from "../helpers/run-helpers";
 import { type StackOptions, useStack } from "../helpers/stack";
+import { postgresAvailability } from "../helpers/test-database";
 import { until } from "../helpers/until";
 
 /**
@@ -421,6 +424,58 @@ export function defineAgentSuite(options: StackOptions) {
       expect(JSON.parse(results.call_w ?? "null")).toEqual({ text: "Hello, Grace!" });
       expect(results.call_v).toContain('Workflow "wf_does_not_exist" does not exist');
     });
+
+    it.runIf(postgresAvailability().available)(
+      "runs SQL tools with the sql node's guards: a read answers, a write is refused back to the model",
+      async () => {
+        // A least-privileged role, as the sql node's guard demands (a superuser is refused).
+        const role = `stepwise_agent_${randomBytes(6).toString("hex")}`;
+        const admin = new pg.Client({ connectionString: inject("postgresAdminUrl") });
+        await admin.connect();
+        await admin.query(`create role ${role} login`);
+        await admin.end();
+        const url = new URL(inject("postgresAdminUrl"));
+        url.username = role;
+        url.password = "unused-under-trust";
+        const created = await stack().api("POST", "/api/credentials", {
+          name: "agent-pg",
+          kind: "postgres",
+          secret: url.toString(),
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        const sqlTool = (name: string, statement: string) => ({
+          kind: "sql",
+          name,
+          description: `Runs ${name}`,
+          inputSchema: { type: "object", properties: { n: { type: "integer" } }, required: ["n"] },
+          query: { credential: "agent-pg", statement, params: ["{{ args.n }}"] },
+        });
+        reply = (_body, n) =>
+          n === 1
+            ? asks([
+                ["call_r", "plus_one", { n: 41 }],
+                ["call_w", "make_table", { n: 1 }],
+              ])
+            : answers("Done.");
+        const runId = await runAgent({
+          tools: [
+            sqlTool("plus_one", "select $1::int + 1 as answer"),
+            sqlTool("make_table", "create table agent_should_not_exist (n int check (n > $1))"),
+          ],
+        });
+        await stack().engine.drain();
+
+        expect((await getRun(runId)).status).toBe("succeeded");
+        const results = toolResults(requests[1]);
+        expect(JSON.parse(results.call_r ?? "null")).toMatchObject({ kind: "read", rows: [{ answer: 42 }] });
+        expect(results.call_w).toMatch(/DDL|write/i);
+
+        const cleanup = new pg.Client({ connectionString: inject("postgresAdminUrl") });
+        await cleanup.connect();
+        await cleanup.query(`drop role if exists ${role}`).catch(() => undefined);
+        await cleanup.end();
+      },
+    );
 
     it("runs the seeded example: its tools call the app's own health check and workflow list", async () => {
       reply = (_body, n) =>
