@@ -1,4 +1,4 @@
-import { jsonSchema, type ModelMessage, streamText, type ToolSet, tool } from "ai";
+import { jsonSchema, type LanguageModel, type ModelMessage, streamText, type ToolSet, tool } from "ai";
 import {
   type AgentMessage,
   type AgentModel,
@@ -8,10 +8,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
 } from "@/engine";
 import type { DatabaseOrTransaction } from "../db/client";
-import { nodeFetch } from "../egress/node-fetch";
-import { classifyLlmError } from "../llm/classify-llm-error";
-import { languageModel } from "../llm/language-model";
-import { resolveProviderAccess } from "../llm/resolve-provider-access";
+import { withProviderModel } from "../llm/with-provider-model";
 
 /**
  * An agent's model turns on the AI SDK, with the llm node's provider and credential resolution (a
@@ -27,32 +24,14 @@ export function createAgentModel(
   args: { workspaceId: string; fetch?: typeof fetch },
 ): AgentModel {
   return {
-    async turn(call, hooks = {}) {
-      const access = await resolveProviderAccess(db, {
-        workspaceId: args.workspaceId,
-        provider: call.provider,
-        ...(call.credential !== undefined && { credential: call.credential }),
-      });
-      const fetchImpl = args.fetch ?? (call.credential === undefined ? globalThis.fetch : nodeFetch());
-      const signal = AbortSignal.timeout(call.timeoutMs);
-      try {
-        return await turn(call, languageModel(call.provider, call.model, access, fetchImpl), signal, hooks);
-      } catch (thrown) {
-        throw classifyLlmError(thrown, {
-          target: `${call.provider} model "${call.model}"`,
-          signal,
-          timeoutMs: call.timeoutMs,
-          secret: access.apiKey,
-          now: new Date(),
-        });
-      }
-    },
+    turn: (call, hooks = {}) =>
+      withProviderModel(db, args, call, ({ model, signal }) => turn(call, model, signal, hooks)),
   };
 }
 
 async function turn(
   call: AgentModelCall,
-  model: ReturnType<typeof languageModel>,
+  model: LanguageModel,
   signal: AbortSignal,
   hooks: AgentTurnHooks,
 ): Promise<AgentTurnResult> {

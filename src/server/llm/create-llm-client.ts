@@ -16,10 +16,9 @@ import {
 import type { DatabaseOrTransaction } from "../db/client";
 import { nodeFetch } from "../egress/node-fetch";
 import { traceModelCall } from "../telemetry/node-span";
-import { classifyLlmError } from "./classify-llm-error";
 import { imageDownloader } from "./download-image";
-import { languageModel } from "./language-model";
-import { resolveProviderAccess } from "./resolve-provider-access";
+import type { languageModel } from "./language-model";
+import { withProviderModel } from "./with-provider-model";
 
 // Warnings go to the run's own log (see answerMeta); the SDK would print them to the console as well.
 globalThis.AI_SDK_LOG_WARNINGS = false;
@@ -34,35 +33,17 @@ export function createLlmClient(
   args: { workspaceId: string; fetch?: typeof fetch },
 ): LlmClient {
   return {
-    async generate(request) {
-      const access = await resolveProviderAccess(db, {
-        workspaceId: args.workspaceId,
-        provider: request.provider,
-        ...(request.credential !== undefined && { credential: request.credential }),
-      });
-      // An endpoint named in a workspace credential is user input: it gets the egress guard of workflow
-      // nodes. The deployment's own endpoint (env) is trusted, so an internal vLLM can serve it.
-      const fetchImpl = args.fetch ?? (request.credential === undefined ? globalThis.fetch : nodeFetch());
-      const signal = AbortSignal.timeout(request.timeoutMs);
-      try {
-        return await traceModelCall(request, () =>
+    generate: (request) =>
+      withProviderModel(db, args, request, ({ model, signal }) =>
+        traceModelCall(request, () =>
           generate(request, {
-            model: languageModel(request.provider, request.model, access, fetchImpl),
+            model,
             signal,
             // Image URLs come from templates, whatever the endpoint: always through the guard.
             download: imageDownloader(args.fetch ?? nodeFetch(), signal),
           }),
-        );
-      } catch (thrown) {
-        throw classifyLlmError(thrown, {
-          target: `${request.provider} model "${request.model}"`,
-          signal,
-          timeoutMs: request.timeoutMs,
-          secret: access.apiKey,
-          now: new Date(),
-        });
-      }
-    },
+        ),
+      ),
   };
 }
 
