@@ -1,6 +1,6 @@
 // Holds the approval-link signing keys: a client component importing this must fail the build, not ship it to the browser.
 import "server-only";
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "@/lib/env";
 import { keyringFrom } from "../credentials/secret-box";
@@ -8,7 +8,7 @@ import { APPROVAL_TOKEN_PATTERN } from "./contracts";
 
 /**
  * Signed approval links: `<payload>.<signature>`, both base64url. The payload names the run, the node,
- * the expiry (ms) and a random nonce whose SHA-256 the approval row keeps, so a link works only for the
+ * the expiry (ms) and a nonce whose SHA-256 the approval row keeps, so a link works only for the
  * approval it was made for, and (with the row's status) only once. HMAC-SHA256 with a key derived by
  * HKDF from ENCRYPTION_KEY: one secret to configure, and a key used for nothing else. Links signed
  * with a previous ENCRYPTION_KEY (ENCRYPTION_KEYS_PREVIOUS) stay valid until they expire.
@@ -18,7 +18,8 @@ export type ApprovalLinkClaims = { runId: string; nodeId: string; expiresAt: num
 
 const PayloadSchema = z.object({
   r: z.string().min(1).max(100),
-  n: z.string().min(1).max(64),
+  // An approval node's id, or an agent tool call's approval key (its node id plus turn and call id).
+  n: z.string().min(1).max(160),
   e: z.number().int().positive(),
   x: z.string().min(16).max(64),
 });
@@ -38,9 +39,19 @@ function mac(key: Buffer, payload: string): Buffer {
   return createHmac("sha256", key).update(`approval-link.${payload}`).digest();
 }
 
-/** A fresh nonce for a new link. */
-export function newLinkNonce(): string {
-  return randomBytes(18).toString("base64url");
+/**
+ * The nonce of the link for one request of an approval: derived (with the links' own key) from the
+ * run, the approval's key and the attempt, not drawn at random. A step re-executed for the same
+ * attempt — its result lost before Inngest stored it — then signs a link with the same nonce, so the
+ * link its run's events already show keeps working; a new attempt gets a new nonce and the previous
+ * link stops working.
+ */
+export function linkNonceFor(request: { runId: string; nodeId: string; attempt: number }): string {
+  return createHmac("sha256", signingKeys().current)
+    .update(`approval-nonce.${request.runId}.${request.nodeId}.${request.attempt}`)
+    .digest()
+    .subarray(0, 18)
+    .toString("base64url");
 }
 
 /** What the approval row stores instead of the nonce. */

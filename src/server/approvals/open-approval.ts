@@ -6,14 +6,15 @@ import type { Database } from "../db/client";
 import { approvals, type RunEvent } from "../db/schema";
 import { appendRunEvents, type NewRunEvent } from "../runs/append-run-events";
 import { lockLiveRunOrStop, openWaitStep, type WaitStepRef } from "../runs/wait-node-steps";
-import { approvalLinkUrl, hashLinkNonce, newLinkNonce, signApprovalToken } from "./approval-token";
+import { approvalLinkUrl, hashLinkNonce, linkNonceFor, signApprovalToken } from "./approval-token";
 import { switchRunWaiting } from "./switch-run-waiting";
 
 /**
  * Stores a pending approval keyed by `ref.nodeId` (an approval node's id, or the key of one agent tool
  * call) with a fresh single-use link, moves the run to `waiting`, appends `approval.requested`, and
  * returns the ticket the orchestrator waits on. `opensStep`: the approval is a node of its own, whose
- * step row opens here. A retried attempt replaces the link (the lost one stops working). An approval
+ * step row opens here. A retried attempt replaces the link (the lost one stops working); the same
+ * attempt executed again signs a link with the same nonce, so the one already shown keeps working. An approval
  * already decided (a re-driven execution, whose decision event went to the lost one) is not asked
  * again: the ticket says so and the orchestrator reads the stored decision at once.
  */
@@ -34,7 +35,7 @@ export async function openApproval(
 ): Promise<ApprovalTicket> {
   const { ref, publish, message, timeoutMs } = args;
   const node = { id: ref.nodeId };
-  const nonce = newLinkNonce();
+  const nonce = linkNonceFor({ runId: ref.runId, nodeId: node.id, attempt: ref.attempt });
   const expiresAt = new Date(Date.now() + timeoutMs);
   const token = signApprovalToken({
     runId: ref.runId,
