@@ -83,9 +83,9 @@ describe("re-opening an approval", () => {
       .from(runEvents)
       .where(and(eq(runEvents.runId, runId), eq(runEvents.type, "approval.requested")));
     expect(requested).toHaveLength(1);
-    const shown = String((requested[0]?.data as { url: string }).url);
+    const shown = (requested[0]?.data as { url?: string } | undefined)?.url;
     expect(shown).toBe(first.url);
-    expect(await linkWorks(shown)).toBe(true);
+    expect(await linkWorks(shown ?? "")).toBe(true);
   });
 
   it("replaces the link when a new attempt asks again: the old one stops working, the new one is shown", async () => {
