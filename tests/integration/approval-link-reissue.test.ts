@@ -3,12 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { viewApprovalLink } from "@/server/approvals/approval-link";
 import { openApproval } from "@/server/approvals/open-approval";
 import { closeDb, type Database, getDb } from "@/server/db/client";
-import { runEvents, workspaces } from "@/server/db/schema";
-import { beginRunExecution } from "@/server/runs/begin-run-execution";
-import { insertQueuedRun } from "@/server/runs/insert-queued-run";
-import { createWorkflow } from "@/server/workflows/create-workflow";
-import { getWorkflowWithCurrentVersion } from "@/server/workflows/queries";
+import { runEvents } from "@/server/db/schema";
 import { edge, node } from "../fixtures/graphs";
+import { createTestWorkspace, startRunningRun } from "../helpers/running-run";
 
 // Before the imports above load: the Inngest client (imported with the approvals) reads the env once.
 vi.hoisted(() => {
@@ -28,34 +25,21 @@ describe("re-opening an approval", () => {
 
   beforeAll(async () => {
     db = await getDb();
-    await db
-      .insert(workspaces)
-      .values({ id: workspaceId, name: "Reissue", kind: "personal", externalId: "r" });
+    await createTestWorkspace(db, workspaceId);
   });
 
   afterAll(async () => {
     await closeDb();
   });
 
-  async function runningRun(): Promise<string> {
-    const workflow = await createWorkflow(db, {
-      workspaceId,
-      body: {
-        name: "ask then go",
-        graph: {
-          nodes: [
-            node("ask", "approval", { message: "ok?", timeout: "1h" }),
-            node("go", "text", { template: "x" }),
-          ],
-          edges: [{ ...edge("ask", "go"), sourceHandle: "approved" }],
-        },
-      } as never,
+  const runningRun = () =>
+    startRunningRun(db, workspaceId, {
+      nodes: [
+        node("ask", "approval", { message: "ok?", timeout: "1h" }),
+        node("go", "text", { template: "x" }),
+      ],
+      edges: [{ ...edge("ask", "go"), sourceHandle: "approved" }],
     });
-    const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflow.id);
-    const run = await insertQueuedRun(db, version, { trigger: "api", input: {}, nodeCount: 2 });
-    expect((await beginRunExecution(db, run.id, `exec_${run.id}`)).kind).toBe("begun");
-    return run.id;
-  }
 
   const open = (runId: string, attempt: number) =>
     openApproval(db, {

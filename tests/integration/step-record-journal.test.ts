@@ -2,14 +2,11 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeDb, type Database, getDb } from "@/server/db/client";
 import { observeQueries } from "@/server/db/query-observer";
-import { runEvents, runSteps, runs, workspaces } from "@/server/db/schema";
-import { beginRunExecution } from "@/server/runs/begin-run-execution";
-import { insertQueuedRun } from "@/server/runs/insert-queued-run";
+import { runEvents, runSteps, runs } from "@/server/db/schema";
 import { writeRecordsBeforeAnswer, writeRecordsBeforeCheckpoints } from "@/server/runs/step-record-barrier";
 import { holdPureStepRecord, writeStepRecords } from "@/server/runs/step-record-journal";
-import { createWorkflow } from "@/server/workflows/create-workflow";
-import { getWorkflowWithCurrentVersion } from "@/server/workflows/queries";
 import { edge, node } from "../fixtures/graphs";
+import { createTestWorkspace, startRunningRun } from "../helpers/running-run";
 
 // Before the imports above load: the Inngest client (imported with the journal) reads the env once.
 vi.hoisted(() => {
@@ -29,9 +26,7 @@ describe("the step journal of nodes without side effects", () => {
 
   beforeAll(async () => {
     db = await getDb();
-    await db
-      .insert(workspaces)
-      .values({ id: workspaceId, name: "Journal", kind: "personal", externalId: "j" });
+    await createTestWorkspace(db, workspaceId);
   });
 
   afterAll(async () => {
@@ -39,23 +34,11 @@ describe("the step journal of nodes without side effects", () => {
   });
 
   /** A running run of a chain a → b → c of text nodes, with its pending step rows. */
-  async function runningRun(): Promise<string> {
-    const workflow = await createWorkflow(db, {
-      workspaceId,
-      body: {
-        name: "chain",
-        graph: {
-          nodes: ["a", "b", "c"].map((id) => node(id, "text", { template: id })),
-          edges: [edge("a", "b"), edge("b", "c")],
-        },
-      } as never,
+  const runningRun = () =>
+    startRunningRun(db, workspaceId, {
+      nodes: ["a", "b", "c"].map((id) => node(id, "text", { template: id })),
+      edges: [edge("a", "b"), edge("b", "c")],
     });
-    const { version } = await getWorkflowWithCurrentVersion(db, workspaceId, workflow.id);
-    const run = await insertQueuedRun(db, version, { trigger: "api", input: {}, nodeCount: 3 });
-    const begun = await beginRunExecution(db, run.id, `exec_${run.id}`);
-    expect(begun.kind).toBe("begun");
-    return run.id;
-  }
 
   const hold = (runId: string, nodeId: string, onDb: Database = db) =>
     holdPureStepRecord(
