@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { node } from "../fixtures/graphs";
 import { type CountingServer, startCountingServer } from "../helpers/counting-server";
 import { mcpRelay, startMcpServer, type TestMcpServer } from "../helpers/mcp-server";
@@ -376,6 +376,28 @@ export function defineAgentSuite(options: StackOptions) {
         expect(run.error).toMatchObject({ nodeId: "agent", code: "agent_limit" });
         expect(run.error?.message).toContain(limit);
         expect(requests).toHaveLength(turns);
+      });
+
+      it("timeoutMs fails the node, naming the limit, once the agent's wall clock has passed it", async () => {
+        // The agent reads the process's clock (the app runs in this process): the first turn is
+        // answered two seconds "later" by moving Date alone — nothing waits.
+        vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+        try {
+          reply = (body, n) => {
+            vi.setSystemTime(Date.now() + 2_000);
+            return always(body, n);
+          };
+          const runId = await runAgent({ limits: { timeoutMs: 1_000 } });
+          await stack().engine.drain();
+
+          const run: RunBody = await getRun(runId);
+          expect(run.status).toBe("failed");
+          expect(run.error).toMatchObject({ nodeId: "agent", code: "agent_limit" });
+          expect(run.error?.message).toContain("timeoutMs");
+          expect(requests).toHaveLength(1);
+        } finally {
+          vi.useRealTimers();
+        }
       });
 
       it('with onLimit "finish" ends with what the agent has, naming the limit', async () => {
