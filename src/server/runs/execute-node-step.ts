@@ -140,14 +140,10 @@ async function runNodeStep(
   }
   const durationMs = performance.now() - startedAt;
   let output: unknown;
-  let recorded: RunEvent[] | "held";
+  let events: RunEvent[] = [];
   try {
     output = await storeOutput(db, { runId, workspaceId, nodeId: node.id }, result, args.inlineAllowed);
-    // Nodes without side effects call no model, so there is no usage to keep with their record.
-    if (pure) {
-      holdPureStepRecord(db, { runId, workspaceId }, { nodeId: node.id, attempt, output, logs, durationMs });
-      recorded = "held";
-    } else recorded = await recordStepSucceeded(db, { ...ref, output, logs, usage });
+    if (!pure) events = await recordStepSucceeded(db, { ...ref, output, logs, usage });
   } catch (error) {
     // The database error (with its SQL and parameters) goes to the log, never into the run's error.
     logger.error({ runId, nodeId: node.id, err: error }, "could not store a node's result");
@@ -158,7 +154,10 @@ async function runNodeStep(
       "storage_error",
     );
   }
-  if (recorded !== "held") args.publish(recorded);
+  // Nodes without side effects call no model, so there is no usage to keep with their record.
+  if (pure)
+    holdPureStepRecord(db, { runId, workspaceId }, { nodeId: node.id, attempt, output, logs, durationMs });
+  else args.publish(events);
   return output;
 }
 

@@ -71,14 +71,14 @@ export type PureStepRecord = {
  * step-record-journal.ts): lock the run; if it is live, mark each still unfinished step row
  * succeeded; write the events of the rows it updated, in the order given, and move the counters.
  * Times are the database's, set back by how long the journal held each record. A row that already
- * succeeded keeps its stored result (a duplicate attempt). Returns whether the run was live and the
- * events written.
+ * succeeded keeps its stored result (a duplicate attempt). Returns the events written (none for a
+ * run that is over).
  */
 export async function recordPureStepsSucceeded(
   db: Database,
   run: { runId: string; workspaceId: string },
   records: PureStepRecord[],
-): Promise<{ live: boolean; events: RunEvent[] }> {
+): Promise<RunEvent[]> {
   const steps = records.map((record) => ({
     node_id: record.nodeId,
     attempt: record.attempt,
@@ -115,15 +115,9 @@ export async function recordPureStepsSucceeded(
       returning s.node_id
     ),
     ${writes}
-    select exists (select 1 from run where live) as live, inserted.*
-    from (select 1) as one left join inserted on true
-    order by inserted.seq`,
+    select * from inserted order by seq`,
   );
-  const rows = rowsOf(result);
-  return {
-    live: rows[0]?.live === true,
-    events: rows.filter((row) => row.seq !== null && row.seq !== undefined).map(toRunEvent),
-  };
+  return rowsOf(result).map(toRunEvent);
 }
 
 /**

@@ -106,12 +106,12 @@ async function write(runId: string, journal: RunJournal): Promise<void> {
   journal.held.clear();
   const now = performance.now();
   try {
-    const written = await recordPureStepsSucceeded(
+    const events = await recordPureStepsSucceeded(
       journal.db,
       { runId, workspaceId: journal.workspaceId },
       batch.map(({ finishedAt, ...record }) => ({ ...record, finishedAgoMs: now - finishedAt })),
     );
-    publishRunEvents(written.events);
+    publishRunEvents(events);
   } catch (error) {
     // Held again, ahead of what arrived meanwhile (unless a later attempt of the same node did).
     const arrived = [...journal.held.values()];
