@@ -17,6 +17,7 @@
 import { parseArgs } from "node:util";
 import { intFlag, withBenchStack } from "./lib/bench-stack";
 import { closedLoop } from "./lib/closed-loop";
+import { type CpuReading, cpuSince, readCpu } from "./lib/process-cpu";
 import { median, printTable, progress, spread } from "./lib/stats";
 
 const { values: flags } = parseArgs({
@@ -48,14 +49,19 @@ async function main() {
     await closedLoop(5, warmup, loops.stepwise);
     await closedLoop(5, warmup, loops.bare);
     const rows: string[][] = [];
+    const cpuRows: string[][] = [];
+    const cpu = () => readCpu(stepwise.launcher.pid, bare.pid);
     for (const concurrency of LEVELS) {
       const rates = { stepwise: [] as number[], bare: [] as number[] };
       const latencies = { stepwise: [] as number[], bare: [] as number[] };
+      const cpuPerRun = { stepwise: [] as CpuReading[], bare: [] as CpuReading[] };
       let errors = 0;
       for (let rep = 0; rep < REPS; rep++) {
         const order = rep % 2 === 0 ? (["stepwise", "bare"] as const) : (["bare", "stepwise"] as const);
         for (const kind of order) {
+          const before = cpu();
           const result = await closedLoop(concurrency, SECONDS, loops[kind]);
+          cpuPerRun[kind].push(perRun(cpuSince(before, cpu()), result.completed));
           rates[kind].push(result.perSecond);
           latencies[kind].push(median(result.latencies));
           errors += result.errors;
@@ -70,6 +76,16 @@ async function main() {
         `${median(latencies.stepwise).toFixed(0)} ; ${median(latencies.bare).toFixed(0)}`,
         String(errors),
       ]);
+      const cell = (readings: CpuReading[], part: keyof CpuReading) =>
+        median(readings.map((reading) => reading[part])).toFixed(1);
+      cpuRows.push([
+        String(concurrency),
+        cell(cpuPerRun.stepwise, "app"),
+        cell(cpuPerRun.stepwise, "engine"),
+        cell(cpuPerRun.stepwise, "postgres"),
+        cell(cpuPerRun.bare, "bare"),
+        cell(cpuPerRun.bare, "engine"),
+      ]);
     }
     printTable(
       `1-node runs completed per second, ${REPS} interleaved reps of ${SECONDS} s (min / median / max)`,
@@ -83,7 +99,25 @@ async function main() {
       ],
       rows,
     );
+    printTable(
+      "CPU time per completed run, ms (median of the reps; each phase's CPU divided by the runs it completed)",
+      [
+        "concurrency",
+        "Stepwise: Next",
+        "Stepwise: engine",
+        "Stepwise: PostgreSQL",
+        "bare: app",
+        "bare: engine",
+      ],
+      cpuRows,
+    );
   });
+}
+
+/** A phase's CPU per run it completed (runs still in flight at its end add a little). */
+function perRun(used: CpuReading, runs: number): CpuReading {
+  const per = (ms: number) => (runs > 0 ? ms / runs : 0);
+  return { app: per(used.app), engine: per(used.engine), bare: per(used.bare), postgres: per(used.postgres) };
 }
 
 main().catch((error: unknown) => {
