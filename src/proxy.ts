@@ -3,7 +3,6 @@ import { type NextFetchEvent, type NextRequest, NextResponse } from "next/server
 import { getEnv, identityMode } from "@/lib/env";
 import type { ErrorCode } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { allowedOrigin, corsHeaders, isPreflight, preflightHeaders } from "@/server/http/cors";
 import type { ErrorBody } from "@/server/http/error-response";
 import { newNonce, pageContentSecurityPolicy } from "@/server/http/security-headers";
 import { undecodablePathResponse } from "@/server/http/undecodable-path";
@@ -16,7 +15,8 @@ const env = getEnv();
  *
  * - pages get a Content-Security-Policy with a fresh script nonce, set on the
  *   request too because Next reads the nonce from there to mark its scripts;
- * - `/api/v1` gets CORS for the listed origins and never meets Clerk (API keys);
+ * - `/api/v1` never comes here (API keys, and its routes answer CORS themselves:
+ *   public-api-cors.ts), but for a raw path holding a `%`;
  * - session API routes never answer a redirect: when Clerk wants one (its
  *   handshake, for a stale session cookie on a request that looks like a page
  *   load) the answer is 401 JSON instead.
@@ -42,8 +42,8 @@ const clerk =
       })
     : undefined;
 
-/** Signed or open routes that skip the proxy, unless their raw path holds a `%` (see `config`). */
-const PROXY_FREE = /^\/api\/(inngest|approvals|webhooks|health)(\/|$)/;
+/** Signed, open or API-key routes that skip the proxy, unless their raw path holds a `%` (see `config`). */
+const PROXY_FREE = /^\/api\/(inngest|approvals|webhooks|health|v1)(\/|$)/;
 
 export default async function proxy(request: NextRequest, event: NextFetchEvent) {
   const { pathname } = request.nextUrl;
@@ -51,7 +51,6 @@ export default async function proxy(request: NextRequest, event: NextFetchEvent)
   const undecodable = undecodablePathResponse(pathname);
   if (undecodable) return undecodable;
   if (PROXY_FREE.test(pathname)) return NextResponse.next();
-  if (pathname === "/api/v1" || pathname.startsWith("/api/v1/")) return publicApi(request);
   if (isApi(request)) {
     const response = clerk ? await clerk(request, event) : NextResponse.next();
     return response && isRedirect(response) ? unauthorized(request) : response;
@@ -83,23 +82,6 @@ function withPagePolicy(request: NextRequest): NextResponse {
   return response;
 }
 
-/**
- * `/api/v1`: a preflight from a listed origin is answered here (204), from any
- * other origin refused (403, no CORS headers, so the browser sends nothing);
- * other requests go on to the route with CORS headers added for a listed origin.
- * `Vary: Origin` on every answer, since each one depends on the Origin.
- */
-function publicApi(request: NextRequest): Response {
-  const origin = allowedOrigin(request, env.CORS_ALLOWED_ORIGINS);
-  if (isPreflight(request)) {
-    if (!origin) {
-      return errorAnswer(request, 403, "forbidden", "This origin may not call the API from a browser");
-    }
-    return new Response(null, { status: 204, headers: { ...preflightHeaders(origin), vary: "Origin" } });
-  }
-  return NextResponse.next({ headers: { ...(origin ? corsHeaders(origin) : {}), vary: "Origin" } });
-}
-
 function unauthorized(request: NextRequest): Response {
   return errorAnswer(request, 401, "unauthorized", "Sign in again: the session has expired");
 }
@@ -123,7 +105,7 @@ export const config = {
   // holding a `%` comes here too (matched on the raw path), so an undecodable one answers in our
   // error shape; PROXY_FREE keeps the skipped routes as they were.
   matcher: [
-    "/((?!_next/static|_next/image|api/inngest|api/approvals|api/webhooks|api/health).*)",
+    "/((?!_next/static|_next/image|api/inngest|api/approvals|api/webhooks|api/health|api/v1).*)",
     "/api/(.*%.*)",
   ],
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fillTemplate, listApiRoutes } from "../helpers/api-routes";
 import { createClerkTestKeys } from "../helpers/clerk-tokens";
 import { AUTHORIZED_PARTIES, type CallOptions, type CallResult, useNextApp } from "../helpers/next-app";
 
@@ -176,6 +177,38 @@ describe("security headers, CORS and redirects at the edge", () => {
       expect(result.body.error).toMatchObject({ code: "forbidden", requestId: expect.any(String) });
       for (const [name] of result.headers) expect(name).not.toMatch(/^access-control-/);
       expectApiPolicy(result);
+    });
+
+    it("answers a listed origin's preflight on every /api/v1 route and the 404 of an unknown one", async () => {
+      // The routes answer CORS themselves (the proxy skips /api/v1): a route file without its
+      // OPTIONS export would get Next's default answer, without CORS headers.
+      const paths = listApiRoutes()
+        .filter((route) => route.template.startsWith("/api/v1/"))
+        .map((route) => fillTemplate(route.template, []));
+      expect(paths.length).toBeGreaterThan(10);
+      for (const path of [...paths, "/api/v1/no-such-route"]) {
+        const result = await app().call("OPTIONS", path, {
+          headers: { origin: LISTED, "access-control-request-method": "POST" },
+        });
+        expect({ path, status: result.status }).toEqual({ path, status: 204 });
+        expect(result.headers.get("access-control-allow-origin")).toBe(LISTED);
+        expect(result.headers.get("access-control-allow-methods")).toContain("POST");
+      }
+      const missing = await app().call<ErrorBody>("GET", "/api/v1/no-such-route", { headers: { origin: LISTED } });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.code).toBe("not_found");
+      expect(missing.headers.get("access-control-allow-origin")).toBe(LISTED);
+      expect(missing.headers.get("vary")).toMatch(/\bOrigin\b/);
+      const document = await app().call("GET", "/api/v1/openapi.json", { headers: { origin: LISTED } });
+      expect(document.status).toBe(200);
+      expect(document.headers.get("access-control-allow-origin")).toBe(LISTED);
+    });
+
+    it("answers a plain OPTIONS (no preflight) on /api/v1 with the methods, and no CORS headers", async () => {
+      const result = await app().call("OPTIONS", "/api/v1/workflows", { headers: { origin: LISTED } });
+      expect(result.status).toBe(204);
+      expect(result.headers.get("allow")).toContain("POST");
+      expect(result.headers.get("access-control-allow-methods")).toBeNull();
     });
 
     it("is never given to session routes, even for a listed origin", async () => {

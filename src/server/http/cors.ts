@@ -1,5 +1,5 @@
 /**
- * CORS for the public API (`/api/v1`) only, answered by proxy.ts. An origin is
+ * CORS for the public API (`/api/v1`) only, answered by its routes (public-api-cors.ts). An origin is
  * allowed when it is listed in CORS_ALLOWED_ORIGINS, compared exactly; anything
  * else gets no CORS header at all, so the browser keeps the answer from the
  * page. No credentials are allowed: the API authenticates with API keys in

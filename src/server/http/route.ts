@@ -13,6 +13,7 @@ import { serveWithAccessLog } from "./access-log";
 import { clientIp } from "./client-ip";
 import { errorResponse, json } from "./error-response";
 import { parseWith, queryObject, readJsonBody } from "./parse-request";
+import { withPublicApiCors } from "./public-api-cors";
 
 type AnySchema = z.ZodType;
 type Infer<S> = S extends AnySchema ? z.infer<S> : undefined;
@@ -116,20 +117,25 @@ export function sessionRoute<
   );
 }
 
-/** A /api/v1 route: `Authorization: Bearer sk_…` with the given scope, never a Clerk session. */
+/**
+ * A /api/v1 route: `Authorization: Bearer sk_…` with the given scope, never a Clerk session; its
+ * answers carry the API's CORS headers (its file also exports `OPTIONS = publicApiPreflight`).
+ */
 export function apiKeyRoute<
   P extends AnySchema | undefined = undefined,
   Q extends AnySchema | undefined = undefined,
   B extends AnySchema | undefined = undefined,
   R extends AnySchema | undefined = undefined,
 >(spec: RouteSpec<P, Q, B, R> & { scope: ApiKeyScope }, handler: Handler<P, Q, B, R>) {
-  return createRoute(
-    (request) => resolveApiKeyCaller(request, spec.scope),
-    spec,
-    handler,
-    (response) => {
-      if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise"');
-    },
+  return withPublicApiCors(
+    createRoute(
+      (request) => resolveApiKeyCaller(request, spec.scope),
+      spec,
+      handler,
+      (response) => {
+        if (response.status === 401) response.headers.set("www-authenticate", 'Bearer realm="stepwise"');
+      },
+    ),
   );
 }
 

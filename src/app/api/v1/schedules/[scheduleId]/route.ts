@@ -1,6 +1,8 @@
 // GET /api/v1/schedules/:scheduleId – a schedule with its next and last occurrence
 // PATCH /api/v1/schedules/:scheduleId – change it, or enable/disable it
 // DELETE /api/v1/schedules/:scheduleId – remove it (runs it started stay)
+
+import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";
 import { deleteSchedule } from "@/server/schedules/delete-schedule";
@@ -19,3 +21,5 @@ export const DELETE = apiKeyRoute(V1.deleteSchedule, async ({ params, caller, db
   await deleteSchedule(db, { workspaceId: caller.workspaceId, scheduleId: params.scheduleId });
   return new Response(null, { status: 204 });
 });
+
+export const OPTIONS = publicApiPreflight;

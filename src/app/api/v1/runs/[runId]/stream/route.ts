@@ -1,4 +1,6 @@
 // GET /api/v1/runs/:runId/stream – the run's events as server-sent events, resumable with Last-Event-ID
+
+import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";
 import { resumeAfter } from "@/server/runs/stream/contracts";
@@ -12,3 +14,5 @@ export const GET = apiKeyRoute(V1.streamRun, async ({ params, query, caller, db,
     signal: request.signal,
   }),
 );
+
+export const OPTIONS = publicApiPreflight;

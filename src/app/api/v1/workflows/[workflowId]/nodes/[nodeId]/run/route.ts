@@ -1,5 +1,6 @@
 // POST /api/v1/workflows/:workflowId/nodes/:nodeId/run – block run: one node alone, waiting briefly for its output
 import { json } from "@/server/http/error-response";
+import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";
 import { runBlock } from "@/server/runs/run-block";
@@ -22,3 +23,5 @@ export const POST = apiKeyRoute(
     return json(result, done ? 200 : 202, requestId, { location: `/api/v1/runs/${result.runId}` });
   },
 );
+
+export const OPTIONS = publicApiPreflight;
