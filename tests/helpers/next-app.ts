@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { createLocalEngine, type LocalEngine } from "../../inngest/local";
+import { withDeadline } from "../../src/lib/deadline";
 import type { ClerkTestKeys } from "./clerk-tokens";
 import { type NextServer, startNextServer } from "./next-server";
 import { createTestDatabase, type TestDatabase, type TestDriver } from "./test-database";
@@ -51,24 +52,44 @@ function clerkEnv(clerk: NonNullable<NextAppOptions["clerk"]>): Record<string, s
   };
 }
 
+/**
+ * Each phase of the start is bounded and named: a start that hangs fails with the phase it hung
+ * in well before the hook's own timeout (180 s), which names none. Seen twice under a full suite:
+ * a beforeAll of this helper timed out with no other clue.
+ */
+const PHASE_LIMIT_MS = { database: 30_000, engine: 15_000, server: 110_000, cleanup: 10_000 };
+
+async function phase<T>(name: keyof typeof PHASE_LIMIT_MS, work: Promise<T>): Promise<T> {
+  const limit = PHASE_LIMIT_MS[name];
+  return withDeadline(work, limit, () => new Error(`starting the app: ${name} took over ${limit} ms`));
+}
+
 async function startNextApp(options: NextAppOptions): Promise<NextApp> {
-  const database = await createTestDatabase(options.driver ?? "pglite");
-  const engine = await createLocalEngine({ port: 0, clock: "manual", logger: false, retryBackoff: "fast" });
+  const database = await phase("database", createTestDatabase(options.driver ?? "pglite"));
+  const engine = await phase(
+    "engine",
+    createLocalEngine({ port: 0, clock: "manual", logger: false, retryBackoff: "fast" }),
+  );
   let server: NextServer;
   try {
-    server = await startNextServer({
-      env: {
-        DATABASE_URL: database.url,
-        INNGEST_DEV: engine.url,
-        STEPWISE_EMBEDDED: "1",
-        LOG_LEVEL: "silent",
-        ...(options.clerk && clerkEnv(options.clerk)),
-        ...options.env,
-      },
-    });
+    // startNextServer bounds each attempt (30 s to answer, 10 s to stop; 3 attempts for a taken port).
+    server = await phase(
+      "server",
+      startNextServer({
+        env: {
+          DATABASE_URL: database.url,
+          INNGEST_DEV: engine.url,
+          STEPWISE_EMBEDDED: "1",
+          LOG_LEVEL: "silent",
+          ...(options.clerk && clerkEnv(options.clerk)),
+          ...options.env,
+        },
+      }),
+    );
   } catch (error) {
-    await engine.close();
-    await database.drop();
+    // The cleanup must not hide why the start failed.
+    await phase("cleanup", engine.close()).catch(() => {});
+    await phase("cleanup", database.drop()).catch(() => {});
     throw error;
   }
 

@@ -35,12 +35,13 @@ export function addPublicApiCors(request: Request, response: Response): Response
  * OPTIONS of an /api/v1 route. A browser's preflight from a listed origin gets
  * 204 with the methods and headers it may use; from any other origin 403 in the
  * shared error shape, without CORS headers, so the browser sends nothing. An
- * OPTIONS that is no preflight learns the methods the API uses.
+ * OPTIONS that is no preflight gets a bare 204 (no `Allow`: this handler is shared
+ * by routes with different methods, and a wrong list is worse than none).
  */
 export const publicApiPreflight = withAccessLog(async (request: Request): Promise<Response> => {
   const origin = allowedOrigin(request, getEnv().CORS_ALLOWED_ORIGINS);
   if (!isPreflight(request)) {
-    return new Response(null, { status: 204, headers: { allow: "GET, POST, PUT, PATCH, DELETE, OPTIONS" } });
+    return new Response(null, { status: 204 });
   }
   if (!origin) throw new AppError("forbidden", "This origin may not call the API from a browser");
   return new Response(null, { status: 204, headers: { ...preflightHeaders(origin), vary: "Origin" } });
