@@ -1,5 +1,4 @@
 // GET /api/v1/runs – the workspace's runs, newest first, filtered and paged by cursor
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,6 +1,5 @@
 // GET /api/v1/workflows – list the workspace's workflows
 // POST /api/v1/workflows – create a workflow (version 1) from a validated graph
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,5 +1,4 @@
 // GET /api/v1/runs/:runId – run status with every node's result
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

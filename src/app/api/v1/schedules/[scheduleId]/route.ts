@@ -1,7 +1,6 @@
 // GET /api/v1/schedules/:scheduleId – a schedule with its next and last occurrence
 // PATCH /api/v1/schedules/:scheduleId – change it, or enable/disable it
 // DELETE /api/v1/schedules/:scheduleId – remove it (runs it started stay)
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

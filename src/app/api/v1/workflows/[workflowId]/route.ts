@@ -1,6 +1,5 @@
 // GET /api/v1/workflows/:workflowId – the workflow with its current graph
 // PUT /api/v1/workflows/:workflowId – save a new immutable version
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,5 +1,4 @@
 // POST /api/v1/runs/:runId/cancel – cancel a run that has not finished (409 when it has)
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,5 +1,4 @@
 // GET /api/v1/runs/:runId/stream – the run's events as server-sent events, resumable with Last-Event-ID
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

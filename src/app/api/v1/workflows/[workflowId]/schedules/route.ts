@@ -1,6 +1,5 @@
 // GET /api/v1/workflows/:workflowId/schedules – the workflow's schedules
 // POST /api/v1/workflows/:workflowId/schedules – add a cron schedule that starts runs of the current version
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

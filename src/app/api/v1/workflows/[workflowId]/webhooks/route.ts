@@ -1,6 +1,5 @@
 // GET /api/v1/workflows/:workflowId/webhooks – the workflow's webhook endpoints (never their secrets)
 // POST /api/v1/workflows/:workflowId/webhooks – create an endpoint; its signing secret is shown in this answer only
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

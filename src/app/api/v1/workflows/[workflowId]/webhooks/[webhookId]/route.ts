@@ -1,7 +1,6 @@
 // GET /api/v1/workflows/:workflowId/webhooks/:webhookId – one endpoint (never its secret)
 // PATCH /api/v1/workflows/:workflowId/webhooks/:webhookId – rename, disable/enable, change mapping, headers or verification
 // DELETE /api/v1/workflows/:workflowId/webhooks/:webhookId – delete an endpoint and its delivery log
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,5 +1,4 @@
 // GET /api/v1/workflows/:workflowId/webhooks/:webhookId/deliveries – the endpoint's deliveries, newest first, a page at a time
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";

@@ -1,5 +1,4 @@
 // POST /api/v1/workflows/:workflowId/webhooks/:webhookId/rotate – a new signing secret (shown once); the old one verifies through the grace
-
 import { publicApiPreflight } from "@/server/http/public-api-cors";
 import { apiKeyRoute } from "@/server/http/route";
 import { V1 } from "@/server/openapi/v1-operations";
